@@ -1,0 +1,134 @@
+// The environment, validated once (epic-stack style). Outside production every Shopify/secret variable
+// has a clearly-local default so `npm run dev:local` works on a fresh machine; in production each one
+// is required and a missing or invalid one stops startup with a message naming it.
+import { z } from "zod";
+
+/** Admin API version pinned once for the whole app (REST/GraphQL clients, fake API, schema checks). */
+export const ADMIN_API_VERSION = "2026-10";
+
+const LOCAL_DEFAULTS = {
+  SHOPIFY_API_KEY: "local-dev-api-key",
+  SHOPIFY_API_SECRET: "local-dev-api-secret",
+  SHOPIFY_APP_URL: "http://127.0.0.1:3000",
+  SCOPES: "read_products,write_pixels,read_customer_events",
+  CRON_SECRET: "local-dev-cron-secret-not-for-production",
+  // 32 zero-free bytes, base64; production must supply its own key.
+  ENCRYPTION_KEY: "bG9jYWwtZGV2LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+} as const;
+
+const R2_VARS = ["R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET"] as const;
+
+function decodeKey(value: string): Buffer | null {
+  const hex = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : null;
+  const key = hex ?? Buffer.from(value, "base64");
+  return key.length === 32 ? key : null;
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
+    DIRECT_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres URL").optional()),
+    SHOPIFY_API_KEY: optionalString,
+    SHOPIFY_API_SECRET: optionalString,
+    SHOPIFY_APP_URL: optionalString.pipe(z.url().optional()),
+    SCOPES: optionalString,
+    CRON_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((value) => decodeKey(value) !== null, "must be 32 bytes, as 64 hex characters or base64")
+        .optional(),
+    ),
+    /** Where the Admin API is reached instead of https://{shop}; local fake API only. */
+    SHOPIFY_ADMIN_API_ORIGIN: optionalString.pipe(z.url().optional()),
+    DATA_DIR: z.string().default(".data"),
+    R2_ACCOUNT_ID: optionalString,
+    R2_ENDPOINT: optionalString.pipe(z.url().optional()),
+    R2_ACCESS_KEY_ID: optionalString,
+    R2_SECRET_ACCESS_KEY: optionalString,
+    R2_BUCKET: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production") {
+      for (const name of Object.keys(LOCAL_DEFAULTS) as (keyof typeof LOCAL_DEFAULTS)[]) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+      }
+      if (env.SHOPIFY_ADMIN_API_ORIGIN) {
+        ctx.addIssue({ code: "custom", path: ["SHOPIFY_ADMIN_API_ORIGIN"], message: "is for local runs only" });
+      }
+    }
+    const r2Set = R2_VARS.filter((name) => env[name]);
+    if (r2Set.length > 0) {
+      for (const name of R2_VARS) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when any R2_* variable is set" });
+      }
+      if (!env.R2_ACCOUNT_ID && !env.R2_ENDPOINT) {
+        ctx.addIssue({ code: "custom", path: ["R2_ACCOUNT_ID"], message: "or R2_ENDPOINT is required when R2 is configured" });
+      }
+    }
+  })
+  .transform((env) => {
+    const withDefaults = {
+      ...env,
+      SHOPIFY_API_KEY: env.SHOPIFY_API_KEY ?? LOCAL_DEFAULTS.SHOPIFY_API_KEY,
+      SHOPIFY_API_SECRET: env.SHOPIFY_API_SECRET ?? LOCAL_DEFAULTS.SHOPIFY_API_SECRET,
+      SHOPIFY_APP_URL: env.SHOPIFY_APP_URL ?? LOCAL_DEFAULTS.SHOPIFY_APP_URL,
+      SCOPES: env.SCOPES ?? LOCAL_DEFAULTS.SCOPES,
+      CRON_SECRET: env.CRON_SECRET ?? LOCAL_DEFAULTS.CRON_SECRET,
+      ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? LOCAL_DEFAULTS.ENCRYPTION_KEY,
+    };
+    const r2 =
+      env.R2_ACCESS_KEY_ID && env.R2_SECRET_ACCESS_KEY && env.R2_BUCKET
+        ? {
+            endpoint: env.R2_ENDPOINT ?? `https://${env.R2_ACCOUNT_ID}.r2.cloudflarestorage.com`,
+            bucket: env.R2_BUCKET,
+            accessKeyId: env.R2_ACCESS_KEY_ID,
+            secretAccessKey: env.R2_SECRET_ACCESS_KEY,
+          }
+        : undefined;
+    return {
+      ...withDefaults,
+      scopes: withDefaults.SCOPES.split(",").map((scope) => scope.trim()).filter(Boolean),
+      encryptionKey: decodeKey(withDefaults.ENCRYPTION_KEY)!,
+      r2,
+    };
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "EnvironmentError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    throw new EnvironmentError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "environment";
+        return issue.code === "invalid_type" && issue.input === undefined
+          ? `${name} is required`
+          : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,31 @@
+// Runs after every successful authentication (afterAuth): records what the shop is from the Admin API
+// and links the session to its credential by foreign key, so no later lookup matches domain strings.
+import type { PrismaClient, ShopCredential } from "@prisma/client";
+import type { AdminClient } from "./admin-client";
+import { SHOP_INFO } from "./admin-operations";
+import { findShopCredential } from "./shop-credentials";
+
+export interface RecordShopInstallInput {
+  sessionId: string;
+  sessionShop: string;
+  apiKey: string;
+}
+
+export async function recordShopInstall(prisma: PrismaClient, admin: AdminClient, input: RecordShopInstallInput): Promise<ShopCredential> {
+  const { shop } = await admin.request(SHOP_INFO);
+  const details = {
+    myshopifyDomain: shop.myshopifyDomain,
+    primaryDomain: shop.primaryDomain.host,
+    ianaTimezone: shop.ianaTimezone,
+    currencyCode: shop.currencyCode,
+    status: "ACTIVE" as const,
+  };
+  const existing = (await findShopCredential(prisma, shop.myshopifyDomain)) ?? (await findShopCredential(prisma, input.sessionShop));
+  return prisma.$transaction(async (tx) => {
+    const credential = existing
+      ? await tx.shopCredential.update({ where: { id: existing.id }, data: details })
+      : await tx.shopCredential.create({ data: { shopDomain: input.sessionShop, apiKey: input.apiKey, mode: "PUBLIC", ...details } });
+    await tx.session.update({ where: { id: input.sessionId }, data: { shopId: credential.id } });
+    return credential;
+  });
+}

@@ -1,0 +1,43 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+const isVitest = Boolean(process.env.VITEST);
+
+export default defineConfig({
+  server: {
+    host: "127.0.0.1",
+    fs: { allow: ["app", "node_modules"] },
+  },
+  plugins: [
+    !isVitest &&
+      remix({
+        ignoredRouteFiles: ["**/*.test.ts", "**/*.test.tsx", "**/.*"],
+        future: {
+          v3_fetcherPersist: true,
+          v3_relativeSplatPath: true,
+          v3_throwAbortReason: true,
+          v3_lazyRouteDiscovery: true,
+          v3_singleFetch: true,
+          v3_routeConfig: false,
+        },
+      }),
+    tsconfigPaths(),
+  ],
+  build: { assetsInlineLimit: 0 },
+  test: {
+    include: ["app/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}", "extensions/**/*.test.ts", "scripts/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
+    setupFiles: ["tests/support/worker-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
