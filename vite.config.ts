@@ -8,15 +8,15 @@ declare module "@remix-run/node" {
   }
 }
 
-const isVitest = Boolean(process.env.VITEST);
-
-export default defineConfig({
+// Vitest runs in mode "test" and needs no Remix plugin; the app server that integration tests start
+// inside Vitest asks for mode "development" and gets the full app.
+export default defineConfig(({ mode }) => ({
   server: {
     host: "127.0.0.1",
     fs: { allow: ["app", "node_modules"] },
   },
   plugins: [
-    !isVitest &&
+    mode !== "test" &&
       remix({
         ignoredRouteFiles: ["**/*.test.ts", "**/*.test.tsx", "**/.*"],
         future: {
@@ -40,4 +40,4 @@ export default defineConfig({
     pool: "forks",
     reporters: ["default"],
   },
-});
+}));

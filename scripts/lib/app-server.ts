@@ -28,7 +28,7 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
 
   if (options.mode === "development") {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({ root, server: { middlewareMode: true }, appType: "custom" });
+    const viteServer = await vite.createServer({ root, mode: "development", server: { middlewareMode: true, cors: false }, appType: "custom" });
     app.use(viteServer.middlewares);
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => viteServer.close();

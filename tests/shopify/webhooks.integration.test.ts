@@ -1,3 +1,4 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { action as appUninstalled } from "../../app/routes/webhooks.app.uninstalled";
@@ -8,7 +9,7 @@ import { getObjectStore } from "../../app/storage.server";
 import { createInstalledShop, type InstalledShop } from "../support/shops";
 import { respond, webhookRequest } from "../support/shopify-requests";
 
-type Action = (args: { request: Request; params: object; context: object }) => Promise<Response>;
+type Action = (args: ActionFunctionArgs) => Promise<Response>;
 const call = (action: Action, request: Request) => respond(() => action({ request, params: {}, context: {} })) as Promise<Response>;
 
 async function seedShopData(shop: InstalledShop) {

@@ -1,0 +1,116 @@
+// Group commit for tracked events: concurrent requests share one multi-row
+// INSERT … ON CONFLICT DO NOTHING, so throughput grows with load instead of paying one round trip and
+// one commit per request. A request is answered only after the INSERT that holds its rows commits.
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+
+export interface EventRow {
+  shopId: string;
+  testId: string;
+  arm: "CONTROL" | "TREATMENT";
+  eventType: "IMPRESSION" | "ADD_TO_CART" | "PURCHASE";
+  productId: string;
+  variantId: string | null;
+  visitorId: string;
+  eventId: string;
+  quantity: number;
+  revenue: string | null;
+  currency: string | null;
+  orderId: string | null;
+  occurredAt: Date;
+}
+
+export interface EventWriter {
+  /** Resolves, once committed, with `true` for each row stored and `false` for each duplicate. */
+  write(rows: EventRow[]): Promise<boolean[]>;
+}
+
+export interface EventWriterOptions {
+  /** INSERTs in flight at once; further submissions queue and are merged into the next one. */
+  maxInFlight?: number;
+  maxRowsPerInsert?: number;
+}
+
+interface Submission {
+  rows: EventRow[];
+  resolve(stored: boolean[]): void;
+  reject(error: unknown): void;
+}
+
+// One row per array element; createdAt is the server's clock in UTC (the column has no zone).
+const INSERT_SQL = `
+  INSERT INTO "ABTestEvent" ("id", "shopId", "testId", "arm", "eventType", "productId", "variantId", "visitorId",
+    "eventId", "quantity", "revenue", "currency", "orderId", "occurredAt", "createdAt")
+  SELECT e.*, (now() AT TIME ZONE 'UTC')
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::"Arm"[], $5::"EventType"[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::int[], $11::numeric[], $12::text[], $13::text[], $14::timestamp[]) AS e
+  ON CONFLICT ("shopId", "eventId") DO NOTHING
+  RETURNING "shopId", "eventId"`;
+
+const keyOf = (row: Pick<EventRow, "shopId" | "eventId">) => `${row.shopId}\u0000${row.eventId}`;
+
+export function createEventWriter(pool: pg.Pool, options: EventWriterOptions = {}): EventWriter {
+  const { maxInFlight = 4, maxRowsPerInsert = 2000 } = options;
+  const queue: Submission[] = [];
+  let inFlight = 0;
+
+  function takeBatch(): Submission[] {
+    const batch: Submission[] = [];
+    let rows = 0;
+    while (queue.length > 0 && (batch.length === 0 || rows + queue[0].rows.length <= maxRowsPerInsert)) {
+      const next = queue.shift()!;
+      rows += next.rows.length;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  async function flush() {
+    inFlight++;
+    try {
+      while (queue.length > 0) {
+        const batch = takeBatch();
+        try {
+          const stored = await insertBatch(pool, batch.flatMap((submission) => submission.rows));
+          let offset = 0;
+          for (const submission of batch) {
+            submission.resolve(stored.slice(offset, offset + submission.rows.length));
+            offset += submission.rows.length;
+          }
+        } catch (error) {
+          for (const submission of batch) submission.reject(error);
+        }
+      }
+    } finally {
+      inFlight--;
+    }
+  }
+
+  return {
+    write(rows) {
+      if (rows.length === 0) return Promise.resolve([]);
+      return new Promise<boolean[]>((resolve, reject) => {
+        queue.push({ rows, resolve, reject });
+        if (inFlight < maxInFlight) void flush();
+      });
+    },
+  };
+}
+
+/** Inserts rows, reporting per row whether it was stored; within the batch the first copy of a key wins. */
+async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> {
+  const firstIndex = new Map<string, number>();
+  rows.forEach((row, index) => {
+    if (!firstIndex.has(keyOf(row))) firstIndex.set(keyOf(row), index);
+  });
+  const unique = [...firstIndex.values()].map((index) => rows[index]);
+  const columns: unknown[][] = Array.from({ length: 14 }, () => new Array(unique.length));
+  unique.forEach((row, i) => {
+    const values = [randomUUID(), row.shopId, row.testId, row.arm, row.eventType, row.productId, row.variantId, row.visitorId,
+      row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString()];
+    values.forEach((value, column) => (columns[column][i] = value));
+  });
+  const result = await pool.query<{ shopId: string; eventId: string }>(INSERT_SQL, columns);
+  const inserted = new Set(result.rows.map(keyOf));
+  return rows.map((row, index) => firstIndex.get(keyOf(row)) === index && inserted.has(keyOf(row)));
+}

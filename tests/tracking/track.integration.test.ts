@@ -1,0 +1,282 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { assignArm } from "../../app/lib/assignment";
+import type { AppServer } from "../../scripts/lib/app-server";
+import { createABTest } from "../support/ab-tests";
+import { startTestApp } from "../support/app-server";
+import { createInstalledShop, type InstalledShop } from "../support/shops";
+
+let app: AppServer;
+let shop: InstalledShop;
+let otherShop: InstalledShop;
+let testId: string;
+let otherShopTestId: string;
+let pausedTestId: string;
+
+const BROWSER_UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
+
+function post(body: string | Uint8Array, headers: Record<string, string> = {}) {
+  return fetch(`${app.url}/track`, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": "application/json", "User-Agent": BROWSER_UA, "X-Forwarded-For": `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, ...headers },
+  });
+}
+
+function impression(overrides: Record<string, unknown> = {}) {
+  const visitorId = (overrides.visitorId as string) ?? randomUUID();
+  const test = (overrides.testId as string) ?? testId;
+  return {
+    id: randomUUID(),
+    type: "IMPRESSION",
+    testId: test,
+    arm: assignArm(test, visitorId, 50),
+    visitorId,
+    productId: "111",
+    variantId: "gid://shopify/ProductVariant/1111",
+    occurredAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+const storedEvents = (shopId: string) => prisma.aBTestEvent.findMany({ where: { shopId }, orderBy: { eventId: "asc" } });
+
+beforeAll(async () => {
+  app = await startTestApp();
+  [shop, otherShop] = await Promise.all([createInstalledShop(prisma), createInstalledShop(prisma)]);
+  testId = (await createABTest(prisma, shop.shopId)).id;
+  pausedTestId = (await createABTest(prisma, shop.shopId, { productId: "gid://shopify/Product/222", status: "PAUSED" })).id;
+  otherShopTestId = (await createABTest(prisma, otherShop.shopId)).id;
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("POST /track — transport", () => {
+  it("GIVEN a CORS preflight THEN it answers 204 with the CORS headers", async () => {
+    const response = await fetch(`${app.url}/track`, { method: "OPTIONS", headers: { Origin: "https://shop.example", "Access-Control-Request-Method": "POST" } });
+
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-methods")).toContain("POST");
+  });
+
+  it.each([
+    { problem: "an unsupported content type", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=1", status: 415, code: "unsupported_media_type" },
+    { problem: "a missing content type", headers: { "Content-Type": "" }, body: "{}", status: 415, code: "unsupported_media_type" },
+    { problem: "invalid JSON", headers: {}, body: "{not json", status: 400, code: "invalid_json" },
+    { problem: "an empty body", headers: {}, body: "", status: 400, code: "empty_body" },
+    { problem: "a JSON array", headers: {}, body: "[]", status: 400, code: "invalid_request" },
+    { problem: "no shop", headers: {}, body: JSON.stringify({ events: [{}] }), status: 400, code: "invalid_request" },
+    { problem: "a non-myshopify shop", headers: {}, body: JSON.stringify({ shop: "evil.com", events: [{}] }), status: 400, code: "invalid_request" },
+    { problem: "51 events", headers: {}, body: JSON.stringify({ shop: "a.myshopify.com", events: Array.from({ length: 51 }, () => ({})) }), status: 400, code: "invalid_request" },
+    { problem: "zero events", headers: {}, body: JSON.stringify({ shop: "a.myshopify.com", events: [] }), status: 400, code: "invalid_request" },
+  ])("GIVEN $problem THEN a $status JSON error ($code) with CORS headers", async ({ headers, body, status, code }) => {
+    const response = await post(body, headers);
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect((await response.json()).error).toMatchObject({ code, message: expect.any(String) });
+  });
+
+  it("GIVEN bytes that are not UTF-8 THEN 400 invalid_encoding", async () => {
+    const response = await post(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("invalid_encoding");
+  });
+
+  it.each([
+    ["a declared Content-Length over the limit", false],
+    ["a chunked body over the limit", true],
+  ])("GIVEN %s THEN 413", async (_case, chunked) => {
+    const big = JSON.stringify({ shop: "a.myshopify.com", events: [{ id: "x".repeat(70 * 1024) }] });
+    const body = chunked
+      ? new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(big));
+            controller.close();
+          },
+        })
+      : big;
+
+    const response = await fetch(`${app.url}/track`, { method: "POST", body, headers: { "Content-Type": "text/plain" }, ...(chunked ? { duplex: "half" } : {}) } as RequestInit);
+
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe("payload_too_large");
+  });
+
+  it("GIVEN a GET THEN 405", async () => {
+    const response = await fetch(`${app.url}/track`);
+
+    expect(response.status).toBe(405);
+  });
+});
+
+describe("POST /track — events", () => {
+  it("GIVEN a batch mixing good, duplicate, foreign-shop, bad-arm, inactive, wrong-product and invalid events THEN the counts are right and only the good ones are stored", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    const good1 = impression({ testId: test.id });
+    const good2 = { ...impression({ testId: test.id }), type: "ADD_TO_CART", quantity: 2 };
+    const badArmVisitor = randomUUID();
+    const events = [
+      good1,
+      good2,
+      { ...good1 },
+      impression({ testId: otherShopTestId }),
+      { ...impression({ testId: test.id, visitorId: badArmVisitor }), arm: assignArm(test.id, badArmVisitor, 50) === "CONTROL" ? "TREATMENT" : "CONTROL" },
+      impression({ testId: pausedTestId }),
+      impression({ testId: test.id, productId: "999" }),
+      { ...impression({ testId: test.id }), type: "CLICK" },
+      { ...impression({ testId: test.id }), visitorId: "" },
+    ];
+
+    const response = await post(JSON.stringify({ shop: shopA.shopDomain, events }));
+
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 2, duplicates: 1, dropped: 6 });
+    const stored = await storedEvents(shopA.shopId);
+    expect(stored.map((event) => event.eventId).sort()).toEqual([good1.id, good2.id].sort());
+    expect(stored.find((event) => event.eventId === good2.id)).toMatchObject({ eventType: "ADD_TO_CART", quantity: 2, productId: "gid://shopify/Product/111", variantId: "gid://shopify/ProductVariant/1111" });
+  });
+
+  it("GIVEN the arm is omitted THEN the server computes it", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId, { trafficSplit: 30 });
+    const event = { ...impression({ testId: test.id }), arm: undefined };
+
+    const response = await post(JSON.stringify({ shop: shopA.shopDomain, events: [event] }));
+
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0 });
+    expect((await storedEvents(shopA.shopId))[0].arm).toBe(assignArm(test.id, event.visitorId, 30));
+  });
+
+  it("GIVEN a multi-line order THEN one PURCHASE per tested line is stored with its own revenue", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    const visitorId = randomUUID();
+    const checkoutEventId = randomUUID();
+    const line = (lineIndex: number, revenue: string, quantity: number) => ({
+      ...impression({ testId: test.id, visitorId }),
+      id: checkoutEventId,
+      type: "PURCHASE",
+      lineIndex,
+      revenue,
+      quantity,
+      currency: "EUR",
+      orderId: "gid://shopify/Order/5001",
+    });
+
+    const response = await post(JSON.stringify({ shop: shopA.shopDomain, events: [line(0, "19.99", 1), line(2, "40.00", 2)] }));
+
+    expect(await response.json()).toEqual({ accepted: 2, duplicates: 0, dropped: 0 });
+    const stored = await storedEvents(shopA.shopId);
+    expect(stored.map((event) => [event.eventId, event.revenue?.toString(), event.quantity, event.orderId])).toEqual([
+      [`${checkoutEventId}:0`, "19.99", 1, "gid://shopify/Order/5001"],
+      [`${checkoutEventId}:2`, "40", 2, "gid://shopify/Order/5001"],
+    ]);
+  });
+
+  it.each([
+    ["no order id", { orderId: undefined }],
+    ["no revenue", { revenue: undefined }],
+    ["no currency", { currency: undefined }],
+    ["a negative revenue", { revenue: "-1.00" }],
+  ])("GIVEN a PURCHASE with %s THEN it is dropped as invalid", async (_case, overrides) => {
+    const event = { ...impression(), type: "PURCHASE", revenue: "1.00", currency: "EUR", orderId: "1", lineIndex: 0, ...overrides };
+
+    const response = await post(JSON.stringify({ shop: shop.shopDomain, events: [event] }));
+
+    expect(await response.json()).toEqual({ accepted: 0, duplicates: 0, dropped: 1 });
+  });
+
+  it("GIVEN the same request twice THEN the second stores nothing new", async () => {
+    const body = JSON.stringify({ shop: shop.shopDomain, events: [impression(), impression(), impression()] });
+
+    const first = await (await post(body)).json();
+    const before = await prisma.aBTestEvent.count({ where: { shopId: shop.shopId } });
+    const second = await (await post(body)).json();
+
+    expect(first).toEqual({ accepted: 3, duplicates: 0, dropped: 0 });
+    expect(second).toEqual({ accepted: 0, duplicates: 3, dropped: 0 });
+    expect(await prisma.aBTestEvent.count({ where: { shopId: shop.shopId } })).toBe(before);
+  });
+
+  it("GIVEN one event sent on its own as text/plain THEN it is accepted", async () => {
+    const event = impression();
+
+    const response = await post(JSON.stringify({ shop: shop.shopDomain, ...event }), { "Content-Type": "text/plain;charset=UTF-8" });
+
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0 });
+    expect(await prisma.aBTestEvent.count({ where: { shopId: shop.shopId, eventId: event.id } })).toBe(1);
+  });
+
+  it.each([
+    ["Googlebot/2.1 (+http://www.google.com/bot.html)"],
+    ["Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"],
+    ["HeadlessChrome/120.0.0.0"],
+  ])("GIVEN the bot user agent %j THEN it answers 2xx quietly and stores nothing", async (userAgent) => {
+    const event = impression();
+
+    const response = await post(JSON.stringify({ shop: shop.shopDomain, events: [event] }), { "User-Agent": userAgent });
+
+    expect(response.status).toBe(202);
+    expect(await prisma.aBTestEvent.count({ where: { eventId: event.id } })).toBe(0);
+  });
+
+  it("GIVEN an unknown or disabled shop THEN its events are dropped and nothing is stored", async () => {
+    const disabled = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, disabled.shopId);
+    await prisma.shopCredential.update({ where: { id: disabled.shopId }, data: { status: "DISABLED" } });
+
+    const unknown = await (await post(JSON.stringify({ shop: "nobody-here.myshopify.com", events: [impression()] }))).json();
+    const off = await (await post(JSON.stringify({ shop: disabled.shopDomain, events: [impression({ testId: test.id })] }))).json();
+
+    expect(unknown).toEqual({ accepted: 0, duplicates: 0, dropped: 1 });
+    expect(off).toEqual({ accepted: 0, duplicates: 0, dropped: 1 });
+    expect(await prisma.aBTestEvent.count({ where: { shopId: disabled.shopId } })).toBe(0);
+  });
+
+  it("GIVEN client timestamps far in the past or the future THEN they are clamped to [now − 24 h, now]", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    const before = Date.now();
+
+    await post(JSON.stringify({ shop: shopA.shopDomain, events: [impression({ testId: test.id, occurredAt: "2000-01-01T00:00:00Z" }), impression({ testId: test.id, occurredAt: "2099-01-01T00:00:00Z" })] }));
+
+    const times = (await storedEvents(shopA.shopId)).map((event) => event.occurredAt.getTime()).sort();
+    expect(times[0]).toBeGreaterThanOrEqual(before - 24 * 3600_000);
+    expect(times[0]).toBeLessThan(before - 23 * 3600_000);
+    expect(times[1]).toBeLessThanOrEqual(Date.now());
+    expect(times[1]).toBeGreaterThanOrEqual(before);
+  });
+
+  it("GIVEN one visitor flooding THEN events beyond the visitor's burst are dropped", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    const visitorId = randomUUID();
+    const batch = () => JSON.stringify({ shop: shopA.shopDomain, events: Array.from({ length: 50 }, () => impression({ testId: test.id, visitorId })) });
+
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await (await post(batch())).json());
+
+    const accepted = results.reduce((sum, result) => sum + result.accepted, 0);
+    expect(accepted).toBeGreaterThanOrEqual(100);
+    expect(accepted).toBeLessThan(110);
+    expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(accepted);
+  });
+
+  it("GIVEN 40 concurrent requests THEN every acknowledged event is stored exactly once", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    const bodies = Array.from({ length: 40 }, () => JSON.stringify({ shop: shopA.shopDomain, events: Array.from({ length: 5 }, () => impression({ testId: test.id })) }));
+
+    const results = await Promise.all(bodies.map(async (body) => (await post(body)).json()));
+
+    expect(results.every((result) => result.accepted === 5)).toBe(true);
+    expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(200);
+  });
+});
