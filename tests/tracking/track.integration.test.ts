@@ -16,7 +16,7 @@ let pausedTestId: string;
 
 const BROWSER_UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
 
-function post(body: string | Uint8Array, headers: Record<string, string> = {}) {
+function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
   return fetch(`${app.url}/track`, {
     method: "POST",
     body,
@@ -74,7 +74,7 @@ describe("POST /track — transport", () => {
     { problem: "51 events", headers: {}, body: JSON.stringify({ shop: "a.myshopify.com", events: Array.from({ length: 51 }, () => ({})) }), status: 400, code: "invalid_request" },
     { problem: "zero events", headers: {}, body: JSON.stringify({ shop: "a.myshopify.com", events: [] }), status: 400, code: "invalid_request" },
   ])("GIVEN $problem THEN a $status JSON error ($code) with CORS headers", async ({ headers, body, status, code }) => {
-    const response = await post(body, headers);
+    const response = await post(body, headers as Record<string, string>);
 
     expect(response.status).toBe(status);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");

@@ -3,7 +3,6 @@
 import type { PrismaClient, ShopCredential } from "@prisma/client";
 import type { AdminClient } from "./admin-client";
 import { SHOP_INFO } from "./admin-operations";
-import { findShopCredential } from "./shop-credentials";
 
 export interface RecordShopInstallInput {
   sessionId: string;
@@ -20,7 +19,16 @@ export async function recordShopInstall(prisma: PrismaClient, admin: AdminClient
     currencyCode: shop.currencyCode,
     status: "ACTIVE" as const,
   };
-  const existing = (await findShopCredential(prisma, shop.myshopifyDomain)) ?? (await findShopCredential(prisma, input.sessionShop));
+  // A credential may have been configured under the shop's custom (primary) domain before linking.
+  const existing = await prisma.shopCredential.findFirst({
+    where: {
+      OR: [
+        { myshopifyDomain: shop.myshopifyDomain },
+        { shopDomain: { in: [shop.myshopifyDomain, input.sessionShop, shop.primaryDomain.host] } },
+      ],
+    },
+    orderBy: { myshopifyDomain: { sort: "asc", nulls: "last" } },
+  });
   return prisma.$transaction(async (tx) => {
     const credential = existing
       ? await tx.shopCredential.update({ where: { id: existing.id }, data: details })

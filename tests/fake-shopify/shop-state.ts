@@ -1,0 +1,94 @@
+// The mutable state of one fake shop: what a seed starts as, and what the app's mutations change.
+import type { FakeProduct, FakeShopSeed, PixelSettingsFieldType } from "./catalog";
+import { CostBucket, type CostLimits } from "./query-cost";
+
+/** What an app of this project is normally granted; a seed narrows it to test ACCESS_DENIED. */
+export const DEFAULT_GRANTED_SCOPES: readonly string[] = ["read_products", "write_pixels", "read_customer_events"];
+
+/** Stands in for the app's API client id, which Shopify uses to expand the `$app` namespace. */
+export const FAKE_APP_CLIENT_ID = "7654321";
+
+export interface FakeWebPixel {
+  id: string;
+  /** A JSON string, as Shopify returns `WebPixel.settings`. */
+  settings: string;
+}
+
+export interface StoredMetafield {
+  id: string;
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  /** Parsed `value` for json types, the raw string otherwise (`Metafield.jsonValue`). */
+  jsonValue: unknown;
+  compareDigest: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ShopState {
+  readonly domain: string;
+  readonly shopId: string;
+  readonly accessToken: string;
+  readonly appInstallationId: string;
+  name: string;
+  email: string;
+  ianaTimezone: string;
+  currencyCode: string;
+  primaryDomainHost: string;
+  grantedScopes: string[];
+  products: FakeProduct[];
+  pixel: FakeWebPixel | null;
+  pixelSettingsFields: Record<string, PixelSettingsFieldType> | null;
+  metafields: StoredMetafield[];
+  readonly costBucket: CostBucket;
+  /** Source of fresh numeric ids for records the app creates (pixels, metafields). */
+  nextId: number;
+}
+
+export function createShopState(seed: FakeShopSeed, shopNumber: number, limits: CostLimits): ShopState {
+  const copy = structuredClone(seed);
+  const state: ShopState = {
+    domain: copy.domain,
+    shopId: `gid://shopify/Shop/${60_000_000 + shopNumber}`,
+    accessToken: copy.accessToken ?? `shpat_test_${copy.domain}`,
+    appInstallationId: `gid://shopify/AppInstallation/${500_000_000 + shopNumber}`,
+    name: copy.name ?? copy.domain.replace(/\.myshopify\.com$/, ""),
+    email: copy.email ?? `owner@${copy.domain}`,
+    ianaTimezone: copy.ianaTimezone ?? "America/New_York",
+    currencyCode: copy.currencyCode ?? "USD",
+    primaryDomainHost: copy.primaryDomainHost ?? copy.domain,
+    grantedScopes: copy.grantedScopes ?? [...DEFAULT_GRANTED_SCOPES],
+    products: copy.products ?? [],
+    pixel: null,
+    pixelSettingsFields: copy.pixelSettingsFields ?? null,
+    metafields: [],
+    costBucket: new CostBucket(limits),
+    nextId: 1,
+  };
+  if (copy.pixelSettings) state.pixel = { id: allocateGid(state, "WebPixel"), settings: JSON.stringify(copy.pixelSettings) };
+  return state;
+}
+
+export function allocateGid(shop: ShopState, type: string): string {
+  return `gid://shopify/${type}/${1_000_000 + shop.nextId++}`;
+}
+
+/** Shopify scopes: `write_x` includes `read_x`. */
+export function hasScope(shop: ShopState, scope: string): boolean {
+  return shop.grantedScopes.includes(scope) || shop.grantedScopes.includes(scope.replace(/^read_/, "write_"));
+}
+
+/** `$app` and `$app:suffix` are the app-reserved namespace; omitted means `$app`. */
+export function resolveNamespace(namespace: string | null | undefined): string {
+  if (namespace == null || namespace === "$app") return `app--${FAKE_APP_CLIENT_ID}`;
+  if (namespace.startsWith("$app:")) return `app--${FAKE_APP_CLIENT_ID}--${namespace.slice("$app:".length)}`;
+  return namespace;
+}
+
+export function findMetafield(shop: ShopState, ownerId: string, namespace: string | null | undefined, key: string): StoredMetafield | null {
+  const resolved = resolveNamespace(namespace);
+  return shop.metafields.find((m) => m.ownerId === ownerId && m.namespace === resolved && m.key === key) ?? null;
+}
