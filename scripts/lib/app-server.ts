@@ -5,6 +5,8 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { serveTrack } from "../../app/services/tracking/handle-track-request";
+import { getTrackingDeps } from "../../app/tracking.server";
 
 export interface AppServer {
   url: string;
@@ -40,7 +42,20 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
   }
   app.all("*", createRequestHandler({ build, mode: options.mode }));
 
-  const server = http.createServer(app);
+  // The pixel endpoint skips Express and Remix routing (same handler as app/routes/track.tsx);
+  // bench/track.ts measured their per-request cost at several times the endpoint's own work.
+  const server = http.createServer((request, response) => {
+    const path = request.url?.split("?")[0];
+    if (path === "/track") {
+      serveTrack(request, response, getTrackingDeps()).catch((error: Error) => {
+        console.error(JSON.stringify({ event: "track_failed", error: error.message }));
+        if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" });
+        response.end(JSON.stringify({ error: { code: "internal_error", message: "unexpected failure" } }));
+      });
+      return;
+    }
+    app(request, response);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

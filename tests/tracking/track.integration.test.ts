@@ -280,3 +280,33 @@ describe("POST /track — events", () => {
     expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(200);
   });
 });
+
+describe("POST /track — through the Remix route (how Vercel serves it)", () => {
+  const routeArgs = (request: Request) => ({ request, params: {}, context: {} });
+
+  it("GIVEN a valid event THEN the route's action stores it and answers 202 with CORS headers", async () => {
+    const { action } = await import("../../app/routes/track");
+    const event = impression();
+    const request = new Request("http://127.0.0.1/track", {
+      method: "POST",
+      body: JSON.stringify({ shop: shop.shopDomain, events: [event] }),
+      headers: { "Content-Type": "text/plain", "User-Agent": BROWSER_UA },
+    });
+
+    const response = await action(routeArgs(request));
+
+    expect(response.status).toBe(202);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0 });
+    expect(await prisma.aBTestEvent.count({ where: { eventId: event.id } })).toBe(1);
+  });
+
+  it("GIVEN a preflight or an oversize body THEN the route answers 204 and 413", async () => {
+    const { action, loader } = await import("../../app/routes/track");
+    const preflight = await loader(routeArgs(new Request("http://127.0.0.1/track", { method: "OPTIONS" })));
+    const oversize = await action(routeArgs(new Request("http://127.0.0.1/track", { method: "POST", body: "x".repeat(70_000), headers: { "Content-Type": "application/json" } })));
+
+    expect(preflight.status).toBe(204);
+    expect(oversize.status).toBe(413);
+  });
+});

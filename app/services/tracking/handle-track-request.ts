@@ -1,12 +1,14 @@
 // POST /track: the storefront's only way in. Order of checks (issue #3): CORS, size, JSON, shape,
 // bots, rate limits, shop, test, arm; then a group-committed insert. The 202 is sent only after the
 // accepted rows are committed, so an acknowledged event is never lost.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { isbot } from "isbot";
 import { assignArm } from "../../lib/assignment";
 import { numericId } from "../../lib/storefront-contract";
 import type { EventRow, EventWriter } from "./event-writer";
 import type { RateLimiter } from "./rate-limiter";
 import { readTrackBody } from "./read-track-body";
+import { trackInputFromNode, trackInputFromRequest, type TrackInput } from "./track-input";
 import { parseTrackEnvelope, trackEventSchema, type TrackEvent } from "./track-payload";
 import type { TrackingLookups } from "./tracking-lookups";
 
@@ -46,24 +48,44 @@ export const CORS_HEADERS = {
   "Access-Control-Max-Age": "86400",
 };
 
-function json(status: number, body: unknown, extra?: Record<string, string>): Response {
-  return Response.json(body, { status, headers: { ...CORS_HEADERS, "Cache-Control": "no-store", ...extra } });
+export interface TrackOutput {
+  status: number;
+  headers: Record<string, string>;
+  body: TrackResult | { error: { code: string; message: string } } | null;
 }
 
-function error(status: number, code: string, message: string, extra?: Record<string, string>): Response {
+function json(status: number, body: TrackOutput["body"], extra?: Record<string, string>): TrackOutput {
+  return { status, body, headers: { ...CORS_HEADERS, "Content-Type": "application/json", "Cache-Control": "no-store", ...extra } };
+}
+
+function error(status: number, code: string, message: string, extra?: Record<string, string>): TrackOutput {
   return json(status, { error: { code, message } }, extra);
 }
 
-function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-vercel-forwarded-for") ?? request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for");
+function clientAddress(input: TrackInput): string {
+  const forwarded = input.header("x-vercel-forwarded-for") ?? input.header("x-real-ip") ?? input.header("x-forwarded-for");
   return forwarded?.split(",")[0].trim() || "unknown";
 }
 
+/** The Remix route's entry (Fetch API). */
 export async function handleTrackRequest(request: Request, deps: TrackingDeps): Promise<Response> {
-  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
-  if (request.method !== "POST") return error(405, "method_not_allowed", "use POST", { Allow: "POST, OPTIONS" });
+  const output = await processTrack(trackInputFromRequest(request), deps);
+  return new Response(output.body === null ? null : JSON.stringify(output.body), { status: output.status, headers: output.headers });
+}
 
-  const body = await readTrackBody(request);
+/** The node:http entry used by the app's own server (scripts/lib/app-server.ts). */
+export async function serveTrack(request: IncomingMessage, response: ServerResponse, deps: TrackingDeps): Promise<void> {
+  const output = await processTrack(trackInputFromNode(request), deps);
+  // A refused body may still be arriving; closing the connection stops it.
+  response.writeHead(output.status, output.status === 413 ? { ...output.headers, Connection: "close" } : output.headers);
+  response.end(output.body === null ? undefined : JSON.stringify(output.body));
+}
+
+export async function processTrack(input: TrackInput, deps: TrackingDeps): Promise<TrackOutput> {
+  if (input.method === "OPTIONS") return { status: 204, headers: CORS_HEADERS, body: null };
+  if (input.method !== "POST") return error(405, "method_not_allowed", "use POST", { Allow: "POST, OPTIONS" });
+
+  const body = await readTrackBody(input);
   if (!body.ok) return error(body.status, body.code, body.message);
   const envelope = parseTrackEnvelope(body.body);
   if (!envelope.ok) return error(400, "invalid_request", envelope.message);
@@ -74,11 +96,11 @@ export async function handleTrackRequest(request: Request, deps: TrackingDeps): 
     deps.drops.set(reason, (deps.drops.get(reason) ?? 0) + count);
   };
 
-  if (isbot(request.headers.get("user-agent") ?? "")) {
+  if (isbot(input.header("user-agent") ?? "")) {
     drop("bot", envelope.events.length);
     return json(202, result);
   }
-  const granted = deps.ipLimiter.take(clientAddress(request), envelope.events.length);
+  const granted = deps.ipLimiter.take(clientAddress(input), envelope.events.length);
   if (granted === 0) {
     drop("rate_limited", envelope.events.length);
     return error(429, "rate_limited", "too many events from this address", { "Retry-After": "1" });

@@ -1,5 +1,8 @@
 // Reads a /track request body defensively: content type first, then a hard size cap enforced while
-// streaming (Content-Length can lie or be absent), strict UTF-8, then JSON.
+// streaming (Content-Length can lie or be absent), strict UTF-8, then JSON. Transport-neutral: the
+// Fetch (Remix route) and node:http adapters both hand it a TrackInput.
+import type { TrackInput } from "./track-input";
+
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export type BodyResult =
@@ -8,15 +11,15 @@ export type BodyResult =
 
 const ACCEPTED_TYPES = new Set(["application/json", "text/plain"]);
 
-export async function readTrackBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
-  const mediaType = request.headers.get("content-type")?.split(";")[0].trim().toLowerCase() ?? "";
+export async function readTrackBody(input: TrackInput, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
+  const mediaType = input.header("content-type")?.split(";")[0].trim().toLowerCase() ?? "";
   if (!ACCEPTED_TYPES.has(mediaType)) {
     return { ok: false, status: 415, code: "unsupported_media_type", message: "Content-Type must be application/json or text/plain" };
   }
-  const declared = Number(request.headers.get("content-length"));
+  const declared = Number(input.header("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(maxBytes);
 
-  const bytes = await readCapped(request, maxBytes);
+  const bytes = await input.readBody(maxBytes);
   if (bytes === null) return tooLarge(maxBytes);
   if (bytes.length === 0) return { ok: false, status: 400, code: "empty_body", message: "body is empty" };
 
@@ -35,29 +38,4 @@ export async function readTrackBody(request: Request, maxBytes = MAX_BODY_BYTES)
 
 function tooLarge(maxBytes: number): BodyResult {
   return { ok: false, status: 413, code: "payload_too_large", message: `body exceeds ${maxBytes} bytes` };
-}
-
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
