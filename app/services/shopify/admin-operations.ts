@@ -38,4 +38,36 @@ export const SHOP_INFO = defineOperation<{ shop: ShopInfo }>(`#graphql
   }
 `);
 
-export const ADMIN_OPERATIONS = [SHOP_INFO] as const;
+export const CURRENT_APP_INSTALLATION = defineOperation<{ currentAppInstallation: { id: string } }>(`#graphql
+  query CurrentAppInstallation {
+    currentAppInstallation { id }
+  }
+`);
+
+export interface MetafieldsSetInput {
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code: string | null;
+}
+
+export const METAFIELDS_SET = defineOperation<
+  { metafieldsSet: { metafields: { id: string; key: string; namespace: string }[]; userErrors: UserError[] } },
+  { metafields: MetafieldsSetInput[] }
+>(`#graphql
+  mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { id key namespace }
+      userErrors { field message code }
+    }
+  }
+`);
+
+export const ADMIN_OPERATIONS = [SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET] as const;
