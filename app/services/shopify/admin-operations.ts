@@ -70,4 +70,41 @@ export const METAFIELDS_SET = defineOperation<
   }
 `);
 
-export const ADMIN_OPERATIONS = [SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET] as const;
+export interface WebPixel {
+  id: string;
+  /** A JSON string, as the Admin API returns it. */
+  settings: string;
+}
+
+/** Answers `webPixel: null` plus a "No web pixel was found" error when the app has none. */
+export const WEB_PIXEL = defineOperation<{ webPixel: WebPixel | null }>(`#graphql
+  query WebPixel {
+    webPixel { id settings }
+  }
+`);
+
+export const WEB_PIXEL_CREATE = defineOperation<
+  { webPixelCreate: { webPixel: WebPixel | null; userErrors: UserError[] } },
+  { webPixel: { settings: string } }
+>(`#graphql
+  mutation WebPixelCreate($webPixel: WebPixelInput!) {
+    webPixelCreate(webPixel: $webPixel) {
+      webPixel { id settings }
+      userErrors { field message code }
+    }
+  }
+`);
+
+export const WEB_PIXEL_UPDATE = defineOperation<
+  { webPixelUpdate: { webPixel: WebPixel | null; userErrors: UserError[] } },
+  { id: string; webPixel: { settings: string } }
+>(`#graphql
+  mutation WebPixelUpdate($id: ID!, $webPixel: WebPixelInput!) {
+    webPixelUpdate(id: $id, webPixel: $webPixel) {
+      webPixel { id settings }
+      userErrors { field message code }
+    }
+  }
+`);
+
+export const ADMIN_OPERATIONS = [SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE] as const;
