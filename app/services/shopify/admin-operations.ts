@@ -107,4 +107,95 @@ export const WEB_PIXEL_UPDATE = defineOperation<
   }
 `);
 
-export const ADMIN_OPERATIONS = [SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE] as const;
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface MediaNode {
+  id: string;
+  mediaContentType: string;
+  image?: { url: string; altText: string | null; width: number | null; height: number | null } | null;
+}
+
+export interface ProductNode {
+  id: string;
+  title: string;
+  handle: string;
+  status: string;
+  media: { pageInfo: PageInfo; nodes: MediaNode[] };
+}
+
+// Page sizes keep each query under Shopify's 1,000-point single-query cost limit
+// (25 × (1 + 2 + 15 × 2) + 2 = 827).
+export const PRODUCTS_PAGE = defineOperation<
+  { products: { pageInfo: PageInfo; nodes: ProductNode[] } },
+  { after: string | null; query?: string | null }
+>(`#graphql
+  query ProductsPage($after: String, $query: String) {
+    products(first: 25, after: $after, sortKey: ID, query: $query) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        title
+        handle
+        status
+        media(first: 15) {
+          pageInfo { hasNextPage endCursor }
+          nodes {
+            id
+            mediaContentType
+            ... on MediaImage { image { url altText width height } }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** The rest of a product's media when it has more than PRODUCTS_PAGE fetched. */
+export const PRODUCT_MEDIA_PAGE = defineOperation<
+  { product: { media: { pageInfo: PageInfo; nodes: MediaNode[] } } | null },
+  { id: string; after: string | null }
+>(`#graphql
+  query ProductMediaPage($id: ID!, $after: String) {
+    product(id: $id) {
+      media(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          mediaContentType
+          ... on MediaImage { image { url altText width height } }
+        }
+      }
+    }
+  }
+`);
+
+export interface VariantNode {
+  id: string;
+  title: string;
+  sku: string | null;
+  price: string;
+  product: { id: string; title: string; handle: string };
+  media: { nodes: { id: string }[] };
+}
+
+// 100 × (1 + 1 + 2 + 3 × 1) + 2 = 702 points.
+export const PRODUCT_VARIANTS_PAGE = defineOperation<{ productVariants: { pageInfo: PageInfo; nodes: VariantNode[] } }, { after: string | null }>(`#graphql
+  query ProductVariantsPage($after: String) {
+    productVariants(first: 100, after: $after, sortKey: ID) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        title
+        sku
+        price
+        product { id title handle }
+        media(first: 3) { nodes { id } }
+      }
+    }
+  }
+`);
+
+export const ADMIN_OPERATIONS = [PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE] as const;

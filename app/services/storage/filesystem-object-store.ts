@@ -47,7 +47,7 @@ import {
   type PutObjectOptions,
   type PutObjectResult,
 } from "./object-store";
-import { mapWithConcurrency } from "./map-with-concurrency";
+import { mapWithConcurrency } from "../../lib/map-with-concurrency";
 
 const DIRECTORY_SUFFIX = ".d";
 const RECORD_SUFFIX = ".meta.json";

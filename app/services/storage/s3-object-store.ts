@@ -39,7 +39,7 @@ import {
   type PutObjectOptions,
   type PutObjectResult,
 } from "./object-store";
-import { mapWithConcurrency } from "./map-with-concurrency";
+import { mapWithConcurrency } from "../../lib/map-with-concurrency";
 
 export interface S3ObjectStoreConfig {
   /** e.g. https://<account>.r2.cloudflarestorage.com */
