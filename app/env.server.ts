@@ -127,6 +127,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 
+/** Forgets the parsed environment so the next getEnv() reads process.env again (tests only). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
 /** The validated environment of this process, parsed on first use. */
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
