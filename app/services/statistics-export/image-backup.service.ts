@@ -24,6 +24,8 @@ export interface ImageBackupOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const CHUNK = 500;
+
 const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/avif": "avif", "image/svg+xml": "svg" };
 
 export class ImageDownloadError extends Error {
@@ -86,38 +88,60 @@ export async function backupProductImages(
   };
 
   const report: ImageBackupReport = { images: new Map(), uploaded: 0, unchanged: 0, missing: [] };
-  const results = await mapWithConcurrency(imageJobs(catalog), concurrency, async (job) => {
-    const previous = existing.get(`${job.productId}|${job.variantId}|${job.mediaId}`);
-    if (previous && previous.sourceUrl === job.url) {
-      report.unchanged++;
-      return { job, r2Key: previous.r2Key };
-    }
-    const image = await download(job.url);
-    if (!image) {
-      report.missing.push(job.url);
-      return null;
-    }
-    const r2Key = imageKey(shopId, job, EXTENSIONS[image.contentType] ?? "bin");
-    if (previous?.sha256 === image.sha256 && previous.r2Key === r2Key) report.unchanged++;
-    else {
-      await objects.put(r2Key, image.bytes, { contentType: image.contentType });
-      report.uploaded++;
-    }
-    const data = { r2Key, sourceUrl: job.url, contentType: image.contentType, bytes: image.bytes.length, sha256: image.sha256, backedUpAt: new Date() };
-    await prisma.productImageBackup.upsert({
-      where: { shopId_productId_variantId_mediaId: { shopId, productId: job.productId, variantId: job.variantId, mediaId: job.mediaId } },
-      create: { shopId, productId: job.productId, variantId: job.variantId, mediaId: job.mediaId, ...data },
-      update: data,
+  const jobs = imageJobs(catalog);
+  // In chunks, each recorded with one multi-row upsert: an interrupted run keeps what it finished.
+  for (let offset = 0; offset < jobs.length; offset += CHUNK) {
+    const records: BackupRecord[] = [];
+    const results = await mapWithConcurrency(jobs.slice(offset, offset + CHUNK), concurrency, async (job) => {
+      const previous = existing.get(`${job.productId}|${job.variantId}|${job.mediaId}`);
+      if (previous && previous.sourceUrl === job.url) {
+        report.unchanged++;
+        return { job, r2Key: previous.r2Key };
+      }
+      const image = await download(job.url);
+      if (!image) {
+        report.missing.push(job.url);
+        return null;
+      }
+      const r2Key = imageKey(shopId, job, EXTENSIONS[image.contentType] ?? "bin");
+      if (previous?.sha256 === image.sha256 && previous.r2Key === r2Key) report.unchanged++;
+      else {
+        await objects.put(r2Key, image.bytes, { contentType: image.contentType });
+        report.uploaded++;
+      }
+      records.push({ ...job, r2Key, contentType: image.contentType, bytes: image.bytes.length, sha256: image.sha256 });
+      return { job, r2Key };
     });
-    return { job, r2Key };
-  });
-  for (const result of results) {
-    if (!result) continue;
-    const list = report.images.get(result.job.variantId) ?? [];
-    list.push({ mediaId: result.job.mediaId, r2Key: result.r2Key });
-    report.images.set(result.job.variantId, list);
+    await recordBackups(prisma, shopId, records);
+    for (const result of results) {
+      if (!result) continue;
+      const list = report.images.get(result.job.variantId) ?? [];
+      list.push({ mediaId: result.job.mediaId, r2Key: result.r2Key });
+      report.images.set(result.job.variantId, list);
+    }
   }
   return report;
+}
+
+interface BackupRecord extends Job {
+  r2Key: string;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+}
+
+async function recordBackups(prisma: PrismaClient, shopId: string, records: BackupRecord[]) {
+  if (records.length === 0) return;
+  const column = <T>(pick: (record: BackupRecord) => T) => records.map(pick);
+  await prisma.$executeRaw`
+    INSERT INTO "ProductImageBackup" (id, "shopId", "productId", "variantId", "mediaId", "r2Key", "sourceUrl", "contentType", bytes, sha256, "backedUpAt")
+    SELECT gen_random_uuid()::text, ${shopId}, r.*, now() AT TIME ZONE 'UTC'
+    FROM unnest(${column((record) => record.productId)}::text[], ${column((record) => record.variantId)}::text[], ${column((record) => record.mediaId)}::text[],
+      ${column((record) => record.r2Key)}::text[], ${column((record) => record.url)}::text[], ${column((record) => record.contentType)}::text[],
+      ${column((record) => record.bytes)}::int[], ${column((record) => record.sha256)}::text[]) AS r
+    ON CONFLICT ("shopId", "productId", "variantId", "mediaId") DO UPDATE SET
+      "r2Key" = excluded."r2Key", "sourceUrl" = excluded."sourceUrl", "contentType" = excluded."contentType",
+      bytes = excluded.bytes, sha256 = excluded.sha256, "backedUpAt" = excluded."backedUpAt"`;
 }
 
 async function downloadImage(fetchImage: typeof fetch, url: string, maxTries: number, sleep: (ms: number) => Promise<void>) {
