@@ -7,7 +7,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { getEnv } from "./env.server";
 import { createAdminClient } from "./services/shopify/admin-client";
-import { recordShopInstall } from "./services/shopify/record-shop-install";
+import { onShopInstalled } from "./services/shopify/on-shop-installed";
 import { findShopCredential, readCredentialSecret } from "./services/shopify/shop-credentials";
 
 type ShopifyApp = ReturnType<typeof buildShopifyApp>;
@@ -34,7 +34,7 @@ function buildShopifyApp(apiKey: string, apiSecretKey: string, distribution: App
           { shop: session.shop, accessToken: session.accessToken! },
           { origin: env.SHOPIFY_ADMIN_API_ORIGIN },
         );
-        await recordShopInstall(prisma, admin, { sessionId: session.id, sessionShop: session.shop, apiKey });
+        await onShopInstalled(prisma, admin, { sessionId: session.id, sessionShop: session.shop, apiKey, appUrl: env.SHOPIFY_APP_URL });
       },
     },
   });
