@@ -1,0 +1,55 @@
+// Plain-words formatting of the statistics for the admin page. Locale-independent on purpose
+// (toFixed, ASCII minus) so a headline reads the same on every server and in snapshots.
+import { CONFIDENCE_LEVEL, type ConfidenceInterval } from "./confidence";
+
+/**
+ * A probability as a percentage, never claiming certainty:
+ * - above 99.9% → ">99.9%", below 0.1% → "<0.1%" (a posterior is never exactly 0 or 1);
+ * - from 99% to 99.9% and from 0.1% to 1% → one decimal ("99.4%", "0.6%"), so a 99.6% chance
+ *   is not rounded to "100%";
+ * - otherwise whole percent, rounded half up ("94%").
+ */
+export function formatChance(probability: number): string {
+  if (!(probability >= 0 && probability <= 1)) throw new RangeError(`probability must lie in [0, 1], got ${probability}`);
+  if (probability > 0.999) return ">99.9%";
+  if (probability < 0.001) return "<0.1%";
+  const percent = probability * 100;
+  if (probability >= 0.99 || probability <= 0.01) return `${roundHalfAwayFromZero(percent, 1).toFixed(1)}%`;
+  return `${roundHalfAwayFromZero(percent, 0).toFixed(0)}%`;
+}
+
+/**
+ * Rounds half away from zero to `decimals`, after absorbing float noise (0.945 * 100 is
+ * 94.49999999999999, which a merchant reads as 94.5 and expects to see as 95).
+ */
+function roundHalfAwayFromZero(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  const magnitude = Math.round(Number((Math.abs(value) * scale).toPrecision(12))) / scale;
+  return value < 0 ? -magnitude : magnitude;
+}
+
+/** A rate as a percentage with `decimals` decimals: 0.0342 → "3.42%". */
+export function formatPercent(rate: number, decimals = 2): string {
+  return `${withoutNegativeZero(roundHalfAwayFromZero(rate * 100, decimals)).toFixed(decimals)}%`;
+}
+
+/** A relative change with an explicit sign: 0.097 → "+9.7%", -0.021 → "-2.1%", 0 → "0.0%". */
+export function formatSignedPercent(change: number, decimals = 1): string {
+  const rounded = withoutNegativeZero(roundHalfAwayFromZero(change * 100, decimals));
+  return `${rounded > 0 ? "+" : ""}${rounded.toFixed(decimals)}%`;
+}
+
+/** "95% CI -2.1% to +21.5%". */
+export function formatInterval(interval: ConfidenceInterval, decimals = 1): string {
+  return `${Math.round(CONFIDENCE_LEVEL * 100)}% CI ${formatSignedPercent(interval.lower, decimals)} to ${formatSignedPercent(interval.upper, decimals)}`;
+}
+
+/** A money amount with two decimals and an optional currency code: "1.23 EUR". */
+export function formatMoney(amount: number, currencyCode?: string | null): string {
+  const text = withoutNegativeZero(roundHalfAwayFromZero(amount, 2)).toFixed(2);
+  return currencyCode ? `${text} ${currencyCode}` : text;
+}
+
+function withoutNegativeZero(value: number): number {
+  return value === 0 ? 0 : value;
+}
