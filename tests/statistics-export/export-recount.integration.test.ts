@@ -126,7 +126,10 @@ describe("daily export: numbers", () => {
     const csv = (await getObjectStore().get(exported.csvKey!)).body.toString("utf8");
     const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
     expect(parsed.meta.fields).toEqual([...CSV_COLUMNS]);
-    expect(csv.split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
+    const lines = csv.split("\r\n");
+    expect(lines[0]).toBe(CSV_COLUMNS.join(","));
+    expect(lines.slice(1, -1).every((line) => line.startsWith(`${DAY},`))).toBe(true);
+    expect(lines.at(-1)).toBe("");
 
     const tested = parsed.data.filter((row) => row.productId === shop.testedProductId);
     for (const row of tested) {

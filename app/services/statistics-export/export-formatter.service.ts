@@ -60,7 +60,7 @@ function toCsvRecord(row: DailyRow): (string | number)[] {
 const UNPARSE = { newline: "\r\n", escapeFormulae: true } as const;
 
 export function* formatCsvChunks(rows: DailyRow[]): Generator<string> {
-  yield Papa.unparse({ fields: [...CSV_COLUMNS], data: [] }, UNPARSE) + "\r\n";
+  yield Papa.unparse([[...CSV_COLUMNS]], UNPARSE) + "\r\n";
   for (let index = 0; index < rows.length; index += CHUNK_ROWS) {
     const data = rows.slice(index, index + CHUNK_ROWS).map(toCsvRecord);
     yield Papa.unparse(data, { ...UNPARSE, header: false }) + "\r\n";

@@ -18,6 +18,8 @@ export interface EventRow {
   currency: string | null;
   orderId: string | null;
   occurredAt: Date;
+  /** Server time when the event was received: the day it counts for. */
+  createdAt: Date;
 }
 
 export interface EventWriter {
@@ -37,13 +39,12 @@ interface Submission {
   reject(error: unknown): void;
 }
 
-// One row per array element; createdAt is the server's clock in UTC (the column has no zone).
+// One row per array element; timestamps are UTC ISO strings (the columns have no zone).
 const INSERT_SQL = `
   INSERT INTO "ABTestEvent" ("id", "shopId", "testId", "arm", "eventType", "productId", "variantId", "visitorId",
     "eventId", "quantity", "revenue", "currency", "orderId", "occurredAt", "createdAt")
-  SELECT e.*, (now() AT TIME ZONE 'UTC')
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::"Arm"[], $5::"EventType"[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::int[], $11::numeric[], $12::text[], $13::text[], $14::timestamp[]) AS e
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::"Arm"[], $5::"EventType"[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::int[], $11::numeric[], $12::text[], $13::text[], $14::timestamp[], $15::timestamp[])
   ON CONFLICT ("shopId", "eventId") DO NOTHING
   RETURNING "shopId", "eventId"`;
 
@@ -104,10 +105,10 @@ async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> 
     if (!firstIndex.has(keyOf(row))) firstIndex.set(keyOf(row), index);
   });
   const unique = [...firstIndex.values()].map((index) => rows[index]);
-  const columns: unknown[][] = Array.from({ length: 14 }, () => new Array(unique.length));
+  const columns: unknown[][] = Array.from({ length: 15 }, () => new Array(unique.length));
   unique.forEach((row, i) => {
     const values = [randomUUID(), row.shopId, row.testId, row.arm, row.eventType, row.productId, row.variantId, row.visitorId,
-      row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString()];
+      row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString(), row.createdAt.toISOString()];
     values.forEach((value, column) => (columns[column][i] = value));
   });
   const result = await pool.query<{ shopId: string; eventId: string }>(INSERT_SQL, columns);

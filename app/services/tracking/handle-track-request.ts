@@ -29,6 +29,7 @@ export interface TrackingDeps {
   visitorLimiter: RateLimiter;
   /** Counts of dropped events by reason, for operators. */
   drops: Map<DropReason, number>;
+  /** The server clock (ms): stamps createdAt, which decides an event's statistics day. */
   now?: () => number;
 }
 
@@ -188,5 +189,6 @@ function toRow(event: TrackEvent, shopId: string, arm: EventRow["arm"], now: num
     currency: purchase ? event.currency! : null,
     orderId: purchase ? `gid://shopify/Order/${numericId(event.orderId)}` : null,
     occurredAt: new Date(Math.min(now, Math.max(now - MAX_EVENT_AGE_MS, claimed))),
+    createdAt: new Date(now),
   };
 }

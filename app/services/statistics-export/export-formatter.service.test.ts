@@ -1,0 +1,67 @@
+import Papa from "papaparse";
+import { describe, expect, it } from "vitest";
+import type { DailyRow } from "./build-daily-rows";
+import { CSV_COLUMNS, formatCsv, formatJson } from "./export-formatter.service";
+
+const row = (index: number, overrides: Partial<DailyRow> = {}): DailyRow => ({
+  date: "2026-11-23",
+  shop: "a.myshopify.com",
+  productId: `gid://shopify/Product/${index}`,
+  productTitle: `Shirt ${index}`,
+  variantId: `gid://shopify/ProductVariant/${index}`,
+  variantTitle: "M",
+  sku: `SKU-${index}`,
+  testId: null,
+  arm: "NONE",
+  impressions: index,
+  visitors: index,
+  addToCarts: 0,
+  ctr: 0.123456,
+  orders: 0,
+  units: 0,
+  revenue: "0.00",
+  currency: "EUR",
+  conversionRate: 0.5,
+  imageMediaIds: ["gid://shopify/MediaImage/1", "gid://shopify/MediaImage/2"],
+  imageR2Keys: ["product-images/s/1/1/1.png", "product-images/s/1/1/2.png"],
+  ...overrides,
+});
+
+describe("export formatter", () => {
+  it("GIVEN rows THEN the CSV has the DESIGN header, rates to 4 decimals, image lists joined, and CRLF line ends", () => {
+    const csv = formatCsv([row(1)]);
+
+    expect(csv).toBe(
+      `${CSV_COLUMNS.join(",")}\r\n2026-11-23,a.myshopify.com,gid://shopify/Product/1,Shirt 1,gid://shopify/ProductVariant/1,M,SKU-1,,NONE,1,1,0,0.1235,0,0,0.00,EUR,0.5000,gid://shopify/MediaImage/1|gid://shopify/MediaImage/2,product-images/s/1/1/1.png|product-images/s/1/1/2.png\r\n`,
+    );
+  });
+
+  it.each([
+    ["a comma and quotes", 'Shirt, "classic"'],
+    ["a formula", "=HYPERLINK(\"http://evil\")"],
+    ["a newline", "two\nlines"],
+    ["unicode", "Tee ✓ — Grüße"],
+  ])("GIVEN a title with %s THEN it survives a CSV round trip and never starts a formula", (_case, title) => {
+    const parsed = Papa.parse<Record<string, string>>(formatCsv([row(1, { productTitle: title })]), { header: true, skipEmptyLines: true });
+
+    const cell = parsed.data[0].productTitle;
+    expect(cell.replace(/^'/, "")).toBe(title);
+    expect(/^[=+\-@]/.test(cell)).toBe(false);
+  });
+
+  it("GIVEN more rows than one chunk THEN the output is identical across runs and parses to every row", () => {
+    const rows = Array.from({ length: 4501 }, (_, index) => row(index));
+
+    const csv = formatCsv(rows);
+    const json = formatJson({ shop: "a.myshopify.com", date: "2026-11-23", currency: "EUR", totals: { impressions: 1, visitors: 1, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: rows.length } }, rows);
+
+    expect(formatCsv(rows)).toBe(csv);
+    expect(Papa.parse(csv, { header: true, skipEmptyLines: true }).data).toHaveLength(4501);
+    expect(JSON.parse(json).rows).toEqual(rows);
+  });
+
+  it("GIVEN no rows THEN the CSV is just the header and the JSON an empty row list", () => {
+    expect(formatCsv([])).toBe(`${CSV_COLUMNS.join(",")}\r\n`);
+    expect(JSON.parse(formatJson({ shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 0 } }, [])).rows).toEqual([]);
+  });
+});
