@@ -21,6 +21,9 @@ export default function App() {
         <Link to="/app" rel="home">
           Image tests
         </Link>
+        <Link to="/app/tests/new">Create test</Link>
+        <Link to="/app/exports">Exports</Link>
+        <Link to="/app/settings">Pixel and storefront</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -19,7 +19,8 @@ describe("admin authentication (/app)", () => {
     const summary = await dashboardLoader(args(request));
 
     expect(layout).toEqual({ apiKey: shop.apiKey });
-    expect(summary).toEqual({ shopDomain: shop.shopDomain, activeTests: 1, totalTests: 1 });
+    expect(summary.shop).toBe(shop.shopDomain);
+    expect(summary.tests.map((test) => [test.name, test.status])).toEqual([["Hero", "ACTIVE"]]);
   });
 
   it("GIVEN a document request whose id_token has the wrong signature THEN no data is returned and it is bounced for a fresh token", async () => {

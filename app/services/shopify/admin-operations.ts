@@ -198,4 +198,44 @@ export const PRODUCT_VARIANTS_PAGE = defineOperation<{ productVariants: { pageIn
   }
 `);
 
-export const ADMIN_OPERATIONS = [PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE] as const;
+export interface ProductSummary {
+  id: string;
+  title: string;
+  featuredMedia: { preview: { image: { url: string } | null } | null } | null;
+  mediaCount: { count: number } | null;
+}
+
+/** The create-test product picker: a searchable, light list (20 × (1 + 1 + 1 + 1 + 1) + 2 points). */
+export const PRODUCT_SEARCH = defineOperation<{ products: { nodes: ProductSummary[] } }, { query: string | null }>(`#graphql
+  query ProductSearch($query: String) {
+    products(first: 20, query: $query, sortKey: TITLE) {
+      nodes {
+        id
+        title
+        featuredMedia { preview { image { url } } }
+        mediaCount { count }
+      }
+    }
+  }
+`);
+
+export const PRODUCT_MEDIA = defineOperation<
+  { product: { id: string; title: string; media: { nodes: MediaNode[] } } | null },
+  { id: string }
+>(`#graphql
+  query ProductMedia($id: ID!) {
+    product(id: $id) {
+      id
+      title
+      media(first: 50) {
+        nodes {
+          id
+          mediaContentType
+          ... on MediaImage { image { url altText width height } }
+        }
+      }
+    }
+  }
+`);
+
+export const ADMIN_OPERATIONS = [PRODUCT_SEARCH, PRODUCT_MEDIA, PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE] as const;

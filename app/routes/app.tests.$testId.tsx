@@ -1,0 +1,156 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Button, ButtonGroup, Card, DataTable, InlineStack, Layout, Page, Text, Thumbnail } from "@shopify/polaris";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { useState } from "react";
+import { z } from "zod";
+import { authenticateShop, orNotFound } from "../admin.server";
+import { ConversionChart } from "../components/conversion-chart";
+import { StatusBadge } from "../components/status-badge";
+import prisma from "../db.server";
+import { formatMoney, formatPercent } from "../lib/statistics";
+import { getTestResults } from "../services/ab-tests/get-test-results";
+import { transitionAbTest, type TransitionAction } from "../services/ab-tests/transition-ab-test";
+
+export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
+
+const actionSchema = z.object({ intent: z.enum(["start", "pause", "resume", "complete"]) });
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shopId } = await authenticateShop(request);
+  return orNotFound(() => getTestResults(prisma, shopId, params.testId ?? ""));
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shopId, admin } = await authenticateShop(request);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return Response.json({ ok: false, error: "Unknown action." }, { status: 400 });
+  return orNotFound(() => transitionAbTest(prisma, admin, shopId, params.testId ?? "", parsed.data.intent));
+};
+
+const ACTIONS: Record<string, { intent: TransitionAction; label: string; confirm: string; destructive?: boolean }[]> = {
+  DRAFT: [{ intent: "start", label: "Start test", confirm: "Visitors will start seeing the treatment images on your storefront." }],
+  ACTIVE: [
+    { intent: "pause", label: "Pause", confirm: "Everyone will see the original images until you resume." },
+    { intent: "complete", label: "Complete", confirm: "The test ends for good and everyone sees the original images.", destructive: true },
+  ],
+  PAUSED: [
+    { intent: "resume", label: "Resume", confirm: "Visitors will see their arm's images again." },
+    { intent: "complete", label: "Complete", confirm: "The test ends for good and everyone sees the original images.", destructive: true },
+  ],
+  COMPLETED: [],
+};
+
+export default function TestDetail() {
+  const { test, analysis, series } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<typeof action>();
+  const submitted = useActionData<typeof action>();
+  const result = fetcher.data ?? submitted;
+  const [pending, setPending] = useState<(typeof ACTIONS)[string][number] | null>(null);
+  const { control, treatment } = analysis.arms;
+  const rows = [
+    ["Visitors", control.visitors, treatment.visitors],
+    ["Add-to-cart rate", formatPercent(control.addToCartRate), formatPercent(treatment.addToCartRate)],
+    ["Orders", control.orders, treatment.orders],
+    ["Conversion rate", formatPercent(control.conversionRate), formatPercent(treatment.conversionRate)],
+    ["Revenue", formatMoney(control.revenue, null), formatMoney(treatment.revenue, null)],
+    ["Revenue per visitor", formatMoney(control.revenuePerVisitor, null), formatMoney(treatment.revenuePerVisitor, null)],
+  ];
+
+  return (
+    <Page title={test.name} titleMetadata={<StatusBadge status={test.status} />} backAction={{ content: "Image tests", url: "/app" }}>
+      <Layout>
+        {result && !result.ok && (
+          <Layout.Section>
+            <Banner tone="critical">{result.error}</Banner>
+          </Layout.Section>
+        )}
+        {analysis.sampleRatio.mismatch && (
+          <Layout.Section>
+            <Banner tone="warning" title="Visitors are not split as configured">
+              <p>The arms received {formatPercent(analysis.sampleRatio.observedTreatmentShare ?? 0)} / {test.trafficSplit}% expected. Results may be biased; check that the app embed is enabled on every product template.</p>
+            </Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingLg">
+                {analysis.headlines.verdict}
+              </Text>
+              <Text as="p">{analysis.headlines.chanceToBeatControl}</Text>
+              <Text as="p" tone="subdued">
+                {analysis.headlines.conversionRate}
+              </Text>
+              <Text as="p" tone="subdued">
+                {analysis.headlines.revenuePerVisitor}
+              </Text>
+              {pending ? (
+                <Banner tone={pending.destructive ? "warning" : "info"} title={`${pending.label}?`}>
+                  <BlockStack gap="200">
+                    <p>{pending.confirm}</p>
+                    <ButtonGroup>
+                      <Button
+                        variant="primary"
+                        tone={pending.destructive ? "critical" : undefined}
+                        loading={fetcher.state !== "idle"}
+                        onClick={() => {
+                          fetcher.submit({ intent: pending.intent }, { method: "post" });
+                          setPending(null);
+                        }}
+                      >
+                        {`Yes, ${pending.label.toLowerCase()}`}
+                      </Button>
+                      <Button onClick={() => setPending(null)}>Cancel</Button>
+                    </ButtonGroup>
+                  </BlockStack>
+                </Banner>
+              ) : (
+                <InlineStack gap="200">
+                  {ACTIONS[test.status].map((option) => (
+                    <Button key={option.intent} variant={option.intent === "start" || option.intent === "resume" ? "primary" : undefined} tone={option.destructive ? "critical" : undefined} onClick={() => setPending(option)}>
+                      {option.label}
+                    </Button>
+                  ))}
+                </InlineStack>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <DataTable columnContentTypes={["text", "numeric", "numeric"]} headings={["", "Control", `Treatment (${test.trafficSplit}% of visitors)`]} rows={rows} />
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Conversion rate by day
+              </Text>
+              {series.length > 0 ? <ConversionChart series={series} /> : <Text as="p">No visitors yet.</Text>}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <InlineStack gap="800">
+              {(["controlImages", "treatmentImages"] as const).map((key) => (
+                <BlockStack key={key} gap="200">
+                  <Text as="h3" variant="headingSm">
+                    {key === "controlImages" ? "Control" : "Treatment"}
+                  </Text>
+                  <InlineStack gap="200">
+                    {test[key].map((image) => (
+                      <Thumbnail key={image.mediaId} source={image.url} alt={image.altText ?? ""} />
+                    ))}
+                  </InlineStack>
+                </BlockStack>
+              ))}
+            </InlineStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
