@@ -4,6 +4,7 @@
 import { getEnv } from "../app/env.server";
 import { activateWebPixel } from "../app/services/shopify/activate-web-pixel";
 import { describeAdminFailure } from "../app/services/shopify/link-sessions";
+import { findActiveShops } from "../app/services/shopify/find-active-shops";
 import { createShopAdminClient } from "../app/services/shopify/shop-admin-client";
 import { fail, finishScript, ok, parseFlags, startScript } from "./lib/script-runtime";
 
@@ -25,18 +26,9 @@ const context = await startScript().catch((error: unknown) => {
 });
 const { prisma } = context;
 const env = getEnv();
-// Operators paste admin URLs as often as bare domains.
-const domains = flags.shop?.map((shop) => shop.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, ""));
-const shops = await prisma.shopCredential.findMany({
-  where: {
-    status: "ACTIVE",
-    ...(domains ? { OR: [{ shopDomain: { in: domains } }, { myshopifyDomain: { in: domains } }, { primaryDomain: { in: domains } }] } : {}),
-  },
-  orderBy: { shopDomain: "asc" },
-});
-const unknownDomains = (domains ?? []).filter((domain) => !shops.some((shop) => [shop.shopDomain, shop.myshopifyDomain, shop.primaryDomain].includes(domain)));
+const { shops, unknownDomains } = await findActiveShops(prisma, flags.shop);
 for (const domain of unknownDomains) fail(`${domain}: no ACTIVE shop has this domain`);
-if (!domains && shops.length === 0) ok("no ACTIVE shops");
+if (!flags.shop && shops.length === 0) ok("no ACTIVE shops");
 const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
 
 for (const shop of shops) {

@@ -4,6 +4,7 @@ import { getEnv } from "../env.server";
 import { jsonError } from "../lib/api-error";
 import { secretsMatch } from "../lib/constant-time";
 import { isDay } from "../lib/days";
+import { findActiveShops } from "../services/shopify/find-active-shops";
 import { exportShopDay, runDailyExport } from "../services/statistics-export/statistics-export-orchestrator.service";
 import { createExportDeps } from "../statistics-export.server";
 
@@ -28,11 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const deps = createExportDeps();
   let summary;
   if (query.data.date) {
-    const shops = await deps.prisma.shopCredential.findMany({
-      where: { status: "ACTIVE", ...(query.data.shop ? { OR: [{ shopDomain: query.data.shop }, { myshopifyDomain: query.data.shop }] } : {}) },
-      select: { id: true },
-      orderBy: { id: "asc" },
-    });
+    const { shops } = await findActiveShops(deps.prisma, query.data.shop ? [query.data.shop] : undefined);
     const results = [];
     for (const shop of shops) results.push(await exportShopDay(deps, shop.id, query.data.date));
     summary = { day: query.data.date, results };

@@ -2,6 +2,7 @@
 // the COMPLETED ones unless forced. PENDING (a killed run) and FAILED ones are redone.
 import type { PrismaClient } from "@prisma/client";
 import { dayStart, daysFrom, formatDay } from "../../lib/days";
+import { findActiveShops } from "../shopify/find-active-shops";
 
 export interface BackfillItem {
   shopId: string;
@@ -16,12 +17,8 @@ export async function planBackfill(
   options: { start: string; end: string; shopDomain?: string; force?: boolean },
 ): Promise<BackfillItem[]> {
   if (options.start > options.end) throw new Error(`--start ${options.start} is after --end ${options.end}`);
-  const shops = await prisma.shopCredential.findMany({
-    where: { status: "ACTIVE", ...(options.shopDomain ? { OR: [{ shopDomain: options.shopDomain }, { myshopifyDomain: options.shopDomain }] } : {}) },
-    select: { id: true, shopDomain: true, myshopifyDomain: true },
-    orderBy: { shopDomain: "asc" },
-  });
-  if (options.shopDomain && shops.length === 0) throw new Error(`No ACTIVE shop ${options.shopDomain}`);
+  const { shops, unknownDomains } = await findActiveShops(prisma, options.shopDomain ? [options.shopDomain] : undefined);
+  if (unknownDomains.length > 0) throw new Error(`No ACTIVE shop ${unknownDomains.join(", ")}`);
   const existing = await prisma.statisticsExport.findMany({
     where: { shopId: { in: shops.map((shop) => shop.id) }, date: { gte: dayStart(options.start), lte: dayStart(options.end) } },
     select: { shopId: true, date: true, status: true },

@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { addDays, dayRange, dayStart, formatDay, yesterday } from "../../lib/days";
 import type { AdminClient } from "../shopify/admin-client";
+import { findActiveShops } from "../shopify/find-active-shops";
 import type { ObjectStore } from "../storage/object-store";
 import { buildDailyRows } from "./build-daily-rows";
 import { formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
@@ -107,11 +108,7 @@ export async function runDailyExport(deps: ExportDeps, options: DailyRunOptions 
   const { catchUpDays = 7, budgetMs = Number.POSITIVE_INFINITY } = options;
   const started = Date.now();
   const day = yesterday(deps.now());
-  const shops = await deps.prisma.shopCredential.findMany({
-    where: { status: "ACTIVE", ...(options.shopDomain ? { OR: [{ shopDomain: options.shopDomain }, { myshopifyDomain: options.shopDomain }] } : {}) },
-    select: { id: true, shopDomain: true, myshopifyDomain: true },
-    orderBy: { id: "asc" },
-  });
+  const { shops } = await findActiveShops(deps.prisma, options.shopDomain ? [options.shopDomain] : undefined);
   const unfinished = await deps.prisma.statisticsExport.findMany({
     where: { shopId: { in: shops.map((shop) => shop.id) }, status: { in: ["PENDING", "FAILED"] }, date: { gte: dayStart(addDays(day, -catchUpDays)), lt: dayStart(day) } },
     select: { shopId: true, date: true },
