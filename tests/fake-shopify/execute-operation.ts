@@ -1,6 +1,6 @@
 // Runs a validated operation against the client schema. The schema has no resolvers of its own, so
 // every field goes through `resolveField`: the fake's resolver for that type and field, or a plain
-// property of a value the fake built. Anything else is reported as not implemented rather than
+// property of a value the fake built. Anything else is reported as unsupported by the fake rather than
 // silently answered with null, so a test shows which field the fake still lacks.
 import {
   defaultFieldResolver,
