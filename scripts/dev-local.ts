@@ -11,7 +11,7 @@ process.env.SHOPIFY_APP_URL ??= `http://127.0.0.1:${port}`;
 
 const database = await prepareDatabase();
 console.log(`✓ database: ${database.embedded ? "embedded Postgres (.data/pglite)" : "DATABASE_URL"}, migrated`);
-const server = await startAppServer({ mode: "development", port });
+const server = await startAppServer({ mode: "development", port, hmr: true });
 console.log(`✓ app listening on ${server.url} (health: ${server.url}/healthz)`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

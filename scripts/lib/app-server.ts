@@ -19,6 +19,8 @@ export interface StartAppServerOptions {
   port?: number;
   host?: string;
   root?: string;
+  /** Vite's hot reload (its own websocket port): for a developer's dev server, not for tests. */
+  hmr?: boolean;
 }
 
 export async function startAppServer(options: StartAppServerOptions): Promise<AppServer> {
@@ -30,7 +32,7 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
 
   if (options.mode === "development") {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({ root, mode: "development", server: { middlewareMode: true, cors: false }, appType: "custom" });
+    const viteServer = await vite.createServer({ root, mode: "development", server: { middlewareMode: true, cors: false, hmr: options.hmr ?? false }, appType: "custom" });
     app.use(viteServer.middlewares);
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => viteServer.close();
