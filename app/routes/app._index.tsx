@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { authenticateShop } from "../admin.server";
 import prisma from "../db.server";
 import { getDashboard } from "../services/ab-tests/get-dashboard";
+import { EmptyMessage } from "../components/empty-message";
 import { StatusBadge } from "../components/status-badge";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -32,9 +33,9 @@ export default function Dashboard() {
                 Running tests
               </Text>
               {running.length === 0 ? (
-                <EmptyState heading="No test is running" action={{ content: "Create test", url: "/app/tests/new" }} image="">
-                  <p>Pick a product and the images to try; the app shows them to half of your visitors and measures which sells more.</p>
-                </EmptyState>
+                <EmptyMessage heading="No test is running" action={{ content: "Create test", url: "/app/tests/new" }}>
+                  Pick a product and the images to try; the app shows them to half of your visitors and measures which sells more.
+                </EmptyMessage>
               ) : (
                 running.map((test) => (
                   <InlineStack key={test.id} align="space-between" blockAlign="center">

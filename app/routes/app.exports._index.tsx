@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, EmptyState, InlineStack, Link, Page, Pagination, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, DataTable, InlineStack, Page, Pagination, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { authenticateShop } from "../admin.server";
+import { DownloadButton } from "../components/download-button";
+import { EmptyMessage } from "../components/empty-message";
 import prisma from "../db.server";
 import { listExports } from "../services/ab-tests/list-exports";
 
@@ -22,9 +24,7 @@ export default function Exports() {
     <Page title="Daily exports" subtitle="Per-variant, per-arm statistics for each day (UTC), as CSV and JSON" backAction={{ content: "Image tests", url: "/app" }}>
       <Card>
         {exports.length === 0 ? (
-          <EmptyState heading="No exports yet" image="">
-            <p>The first daily export runs at 00:00 UTC after your first test starts.</p>
-          </EmptyState>
+          <EmptyMessage heading="No exports yet">The first daily export runs at 00:00 UTC after your first test starts.</EmptyMessage>
         ) : (
           <BlockStack gap="300">
             <DataTable
@@ -39,12 +39,12 @@ export default function Exports() {
                 row.revenue,
                 row.downloadable ? (
                   <InlineStack key="download" gap="200">
-                    <Link url={`/app/exports/${row.id}/csv`} target="_blank">
+                    <DownloadButton url={`/app/exports/${row.id}/csv`} fileName={`statistics-${row.date}.csv`}>
                       CSV
-                    </Link>
-                    <Link url={`/app/exports/${row.id}/json`} target="_blank">
+                    </DownloadButton>
+                    <DownloadButton url={`/app/exports/${row.id}/json`} fileName={`statistics-${row.date}.json`}>
                       JSON
-                    </Link>
+                    </DownloadButton>
                   </InlineStack>
                 ) : (
                   <Text key="download" as="span" tone="subdued">

@@ -48,6 +48,8 @@ export default function CreateTest() {
   const [split, setSplit] = useState(50);
   const [name, setName] = useState(product ? `${product.title}: new images` : "");
   const [query, setQuery] = useState(params.get("q") ?? "");
+  // Picking a product keeps the search, so the list and the search field still agree afterwards.
+  const productHref = (productId: string) => `?${new URLSearchParams({ ...(params.get("q") ? { q: params.get("q")! } : {}), productId })}`;
   const toggle = (mediaId: string, on: boolean) => setSelected((current) => (on ? [...current, mediaId] : current.filter((id) => id !== mediaId)));
 
   return (
@@ -70,7 +72,7 @@ export default function CreateTest() {
               {products.map((candidate) => (
                 <InlineStack key={candidate.id} gap="300" blockAlign="center">
                   <Thumbnail source={candidate.imageUrl ?? ""} alt="" size="small" />
-                  <Link to={`?productId=${encodeURIComponent(candidate.id)}`}>{candidate.title}</Link>
+                  <Link to={productHref(candidate.id)}>{candidate.title}</Link>
                   <Text as="span" tone="subdued">
                     {candidate.images} images
                   </Text>

@@ -51,8 +51,6 @@ export interface BuildDailyRowsInput {
   images: Map<string, BackedUpImage[]>;
 }
 
-const ARM_ORDER: Record<StatisticsArm, number> = { CONTROL: 0, TREATMENT: 1, NONE: 2 };
-
 /** ratio rounded to 6 decimals; 0 when the denominator is 0 (DESIGN §4). */
 export function rate(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : Math.round((numerator / denominator) * 1e6) / 1e6;
@@ -63,60 +61,118 @@ function numericOrder(id: string): bigint {
   return digits ? BigInt(digits) : -1n;
 }
 
-function compareIds(a: string, b: string): number {
-  const byNumber = numericOrder(a) - numericOrder(b);
+/** Ids order by their numeric tail (as Shopify's), then as strings; `order` is numericOrder(id). */
+function compareIds(a: string, aOrder: bigint, b: string, bOrder: bigint): number {
+  const byNumber = aOrder - bOrder;
   return byNumber !== 0n ? (byNumber < 0n ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function buildDailyRows(input: BuildDailyRowsInput): DailyRow[] {
+const CONTROL = 1;
+const TREATMENT = 2;
+const ARM_BITS: Record<"CONTROL" | "TREATMENT", number> = { CONTROL, TREATMENT };
+
+/** One (product, variant) of the day: its catalog entry (null when only metrics name it) and arms as bits. */
+interface VariantEntry {
+  product: Pick<CatalogProduct, "id" | "title">;
+  productOrder: bigint;
+  variantId: string;
+  variantOrder: bigint;
+  variant: CatalogProduct["variants"][number] | null;
+  arms: number;
+}
+
+export interface DailyRowSource {
+  /** How many rows `rows()` yields. */
+  count: number;
+  /** The rows in export order, made on demand: a 100k-variant day never exists as one array of rows. */
+  rows(): Generator<DailyRow>;
+}
+
+/**
+ * The day's rows as a source that can be walked several times (files, then persistence), each walk
+ * making rows chunk by chunk from a compact sorted index instead of holding ~100k row objects at once.
+ */
+export function planDailyRows(input: BuildDailyRowsInput): DailyRowSource {
   const testByProduct = new Map(input.tests.map((test) => [test.productId, test.id]));
   const metricsByKey = new Map(input.metrics.map((metrics) => [`${metrics.productId}|${metrics.variantId}|${metrics.arm}`, metrics]));
-  const variants = new Map<string, { product: Pick<CatalogProduct, "id" | "title">; variantId: string; variantTitle: string; sku: string; arms: Set<StatisticsArm> }>();
+  // Keyed by the id strings themselves (nested maps), so indexing a large catalog makes no new strings.
+  const byProduct = new Map<string, Map<string, VariantEntry>>();
+  const productOrders = new Map<string, bigint>();
+  const productOrder = (id: string) => {
+    let order = productOrders.get(id);
+    if (order === undefined) productOrders.set(id, (order = numericOrder(id)));
+    return order;
+  };
+  const entriesOf = (productId: string) => {
+    let entries = byProduct.get(productId);
+    if (!entries) byProduct.set(productId, (entries = new Map()));
+    return entries;
+  };
 
   for (const product of input.catalog) {
-    const testedArms: StatisticsArm[] = testByProduct.has(product.id) ? ["CONTROL", "TREATMENT"] : [];
+    const testedArms = testByProduct.has(product.id) ? CONTROL | TREATMENT : 0;
+    const entries = entriesOf(product.id);
     for (const variant of product.variants) {
-      variants.set(`${product.id}|${variant.id}`, { product, variantId: variant.id, variantTitle: variant.title, sku: variant.sku ?? "", arms: new Set(testedArms) });
+      entries.set(variant.id, { product, productOrder: productOrder(product.id), variantId: variant.id, variantOrder: numericOrder(variant.id), variant, arms: testedArms });
     }
   }
   for (const metrics of input.metrics) {
-    const key = `${metrics.productId}|${metrics.variantId}`;
-    const known = variants.get(key) ?? { product: { id: metrics.productId, title: "" }, variantId: metrics.variantId, variantTitle: "", sku: "", arms: new Set<StatisticsArm>() };
-    known.arms.add(metrics.arm);
-    variants.set(key, known);
+    const entries = entriesOf(metrics.productId);
+    let entry = entries.get(metrics.variantId);
+    if (!entry) {
+      const product = { id: metrics.productId, title: "" };
+      entry = { product, productOrder: productOrder(product.id), variantId: metrics.variantId, variantOrder: numericOrder(metrics.variantId), variant: null, arms: 0 };
+      entries.set(metrics.variantId, entry);
+    }
+    entry.arms |= ARM_BITS[metrics.arm];
   }
 
-  const rows: DailyRow[] = [];
-  for (const { product, variantId, variantTitle, sku, arms } of variants.values()) {
-    const images = input.images.get(variantId) ?? [];
-    for (const arm of arms.size > 0 ? arms : new Set<StatisticsArm>(["NONE"])) {
-      const metrics = arm === "NONE" ? undefined : metricsByKey.get(`${product.id}|${variantId}|${arm}`);
-      const impressions = metrics?.impressions ?? 0;
-      const addToCarts = metrics?.addToCarts ?? 0;
-      const orders = metrics?.orders ?? 0;
-      rows.push({
-        date: input.day,
-        shop: input.shop,
-        productId: product.id,
-        productTitle: product.title,
-        variantId,
-        variantTitle,
-        sku,
-        testId: arm === "NONE" ? null : (metrics?.testId ?? testByProduct.get(product.id) ?? null),
-        arm,
-        impressions,
-        visitors: metrics?.visitors ?? 0,
-        addToCarts,
-        ctr: rate(addToCarts, impressions),
-        orders,
-        units: metrics?.units ?? 0,
-        revenue: metrics?.revenue ?? "0.00",
-        currency: metrics?.currency ?? input.currency,
-        conversionRate: rate(orders, impressions),
-        imageMediaIds: images.map((image) => image.mediaId),
-        imageR2Keys: images.map((image) => image.r2Key),
-      });
+  const sorted: VariantEntry[] = [];
+  for (const entries of byProduct.values()) for (const entry of entries.values()) sorted.push(entry);
+  sorted.sort(
+    (a, b) => compareIds(a.product.id, a.productOrder, b.product.id, b.productOrder) || compareIds(a.variantId, a.variantOrder, b.variantId, b.variantOrder),
+  );
+  const armsOf = (bits: number): StatisticsArm[] =>
+    bits === 0 ? ["NONE"] : [...(bits & CONTROL ? ["CONTROL" as const] : []), ...(bits & TREATMENT ? ["TREATMENT" as const] : [])];
+  const count = sorted.reduce((sum, entry) => sum + armsOf(entry.arms).length, 0);
+
+  function* rows(): Generator<DailyRow> {
+    for (const { product, variantId, variant, arms } of sorted) {
+      const images = input.images.get(variantId) ?? [];
+      for (const arm of armsOf(arms)) {
+        const metrics = arm === "NONE" ? undefined : metricsByKey.get(`${product.id}|${variantId}|${arm}`);
+        const impressions = metrics?.impressions ?? 0;
+        const addToCarts = metrics?.addToCarts ?? 0;
+        const orders = metrics?.orders ?? 0;
+        yield {
+          date: input.day,
+          shop: input.shop,
+          productId: product.id,
+          productTitle: product.title,
+          variantId,
+          variantTitle: variant?.title ?? "",
+          sku: variant?.sku ?? "",
+          testId: arm === "NONE" ? null : (metrics?.testId ?? testByProduct.get(product.id) ?? null),
+          arm,
+          impressions,
+          visitors: metrics?.visitors ?? 0,
+          addToCarts,
+          ctr: rate(addToCarts, impressions),
+          orders,
+          units: metrics?.units ?? 0,
+          revenue: metrics?.revenue ?? "0.00",
+          currency: metrics?.currency ?? input.currency,
+          conversionRate: rate(orders, impressions),
+          imageMediaIds: images.map((image) => image.mediaId),
+          imageR2Keys: images.map((image) => image.r2Key),
+        };
+      }
     }
   }
-  return rows.sort((a, b) => compareIds(a.productId, b.productId) || compareIds(a.variantId, b.variantId) || ARM_ORDER[a.arm] - ARM_ORDER[b.arm]);
+  return { count, rows };
+}
+
+/** The day's rows as one array (small days, tests); the export itself walks planDailyRows. */
+export function buildDailyRows(input: BuildDailyRowsInput): DailyRow[] {
+  return [...planDailyRows(input).rows()];
 }

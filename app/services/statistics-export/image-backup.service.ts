@@ -7,6 +7,7 @@ import { mapWithConcurrency } from "../../lib/map-with-concurrency";
 import { numericId } from "../../lib/storefront-contract";
 import type { ObjectStore } from "../storage/object-store";
 import type { BackedUpImage } from "./build-daily-rows";
+import { chunksOf } from "./export-formatter.service";
 import type { CatalogProduct } from "./product-fetcher.service";
 
 export interface ImageBackupReport {
@@ -24,7 +25,9 @@ export interface ImageBackupOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const CHUNK = 500;
+// Jobs per chunk: each chunk is recorded with one upsert whose JSON parameter (~330 bytes a record)
+// stays under V8's large-object threshold (see statistics-persistence.service.ts).
+const CHUNK = 250;
 
 const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/avif": "avif", "image/svg+xml": "svg" };
 
@@ -42,19 +45,17 @@ interface Job {
   url: string;
 }
 
-/** A variant shows its own media; a variant without any shows its product's first image. */
-function imageJobs(catalog: CatalogProduct[]): Job[] {
-  const jobs: Job[] = [];
+/** A variant shows its own media; a variant without any shows its product's first image. Made as consumed. */
+function* imageJobs(catalog: CatalogProduct[]): Generator<Job> {
   for (const product of catalog) {
     const urls = new Map(product.images.map((image) => [image.mediaId, image.url]));
     for (const variant of product.variants) {
       const mediaIds = variant.mediaIds.filter((id) => urls.has(id));
       for (const mediaId of mediaIds.length > 0 ? mediaIds : product.images.slice(0, 1).map((image) => image.mediaId)) {
-        jobs.push({ productId: product.id, variantId: variant.id, mediaId, url: urls.get(mediaId)! });
+        yield { productId: product.id, variantId: variant.id, mediaId, url: urls.get(mediaId)! };
       }
     }
   }
-  return jobs;
 }
 
 export function imageKey(shopId: string, job: Pick<Job, "productId" | "variantId" | "mediaId">, extension: string): string {
@@ -76,7 +77,12 @@ export async function backupProductImages(
       (backup) => [`${backup.productId}|${backup.variantId}|${backup.mediaId}`, backup],
     ),
   );
-  // Variants of one product often show the same image: download each URL once per run.
+  // Variants of one product often show the same image: download each URL once per run, and keep its
+  // bytes only until the last job that shows it is done (jobs run product by product), so a large
+  // catalog's images are never all in memory at once.
+  const lastUse = new Map<string, number>();
+  let index = 0;
+  for (const job of imageJobs(catalog)) lastUse.set(job.url, index++);
   const downloads = new Map<string, Promise<{ bytes: Buffer; contentType: string; sha256: string } | null>>();
   const download = (url: string) => {
     let pending = downloads.get(url);
@@ -88,11 +94,11 @@ export async function backupProductImages(
   };
 
   const report: ImageBackupReport = { images: new Map(), uploaded: 0, unchanged: 0, missing: [] };
-  const jobs = imageJobs(catalog);
   // In chunks, each recorded with one multi-row upsert: an interrupted run keeps what it finished.
-  for (let offset = 0; offset < jobs.length; offset += CHUNK) {
+  let done = 0;
+  for (const chunk of chunksOf(imageJobs(catalog), CHUNK)) {
     const records: BackupRecord[] = [];
-    const results = await mapWithConcurrency(jobs.slice(offset, offset + CHUNK), concurrency, async (job) => {
+    const results = await mapWithConcurrency(chunk, concurrency, async (job) => {
       const previous = existing.get(`${job.productId}|${job.variantId}|${job.mediaId}`);
       if (previous && previous.sourceUrl === job.url) {
         report.unchanged++;
@@ -115,10 +121,14 @@ export async function backupProductImages(
     await recordBackups(prisma, shopId, records);
     for (const result of results) {
       if (!result) continue;
-      const list = report.images.get(result.job.variantId) ?? [];
-      list.push({ mediaId: result.job.mediaId, r2Key: result.r2Key });
-      report.images.set(result.job.variantId, list);
+      // Most variants show one image: a fresh one-element literal, since push() on [] reserves 17 slots.
+      const image = { mediaId: result.job.mediaId, r2Key: result.r2Key };
+      const list = report.images.get(result.job.variantId);
+      if (list) list.push(image);
+      else report.images.set(result.job.variantId, [image]);
     }
+    done += chunk.length;
+    for (const job of chunk) if (lastUse.get(job.url)! < done) downloads.delete(job.url);
   }
   return report;
 }
@@ -130,15 +140,28 @@ interface BackupRecord extends Job {
   sha256: string;
 }
 
+// The chunk travels as one JSON text parameter, not a column array per field: Prisma's query history
+// (see statistics-persistence.service.ts) would otherwise keep the last 100 chunks alive as arrays of
+// small strings for the rest of the export.
 async function recordBackups(prisma: PrismaClient, shopId: string, records: BackupRecord[]) {
   if (records.length === 0) return;
-  const column = <T>(pick: (record: BackupRecord) => T) => records.map(pick);
+  const document = JSON.stringify(
+    records.map((record) => ({
+      productId: record.productId,
+      variantId: record.variantId,
+      mediaId: record.mediaId,
+      r2Key: record.r2Key,
+      sourceUrl: record.url,
+      contentType: record.contentType,
+      bytes: record.bytes,
+      sha256: record.sha256,
+    })),
+  );
   await prisma.$executeRaw`
     INSERT INTO "ProductImageBackup" (id, "shopId", "productId", "variantId", "mediaId", "r2Key", "sourceUrl", "contentType", bytes, sha256, "backedUpAt")
     SELECT gen_random_uuid()::text, ${shopId}, r.*, now() AT TIME ZONE 'UTC'
-    FROM unnest(${column((record) => record.productId)}::text[], ${column((record) => record.variantId)}::text[], ${column((record) => record.mediaId)}::text[],
-      ${column((record) => record.r2Key)}::text[], ${column((record) => record.url)}::text[], ${column((record) => record.contentType)}::text[],
-      ${column((record) => record.bytes)}::int[], ${column((record) => record.sha256)}::text[]) AS r
+    FROM json_to_recordset(${document}::json)
+      AS r("productId" text, "variantId" text, "mediaId" text, "r2Key" text, "sourceUrl" text, "contentType" text, bytes int, sha256 text)
     ON CONFLICT ("shopId", "productId", "variantId", "mediaId") DO UPDATE SET
       "r2Key" = excluded."r2Key", "sourceUrl" = excluded."sourceUrl", "contentType" = excluded."contentType",
       bytes = excluded.bytes, sha256 = excluded.sha256, "backedUpAt" = excluded."backedUpAt"`;

@@ -7,7 +7,7 @@ import { addDays, dayRange, dayStart, formatDay, yesterday } from "../../lib/day
 import type { AdminClient } from "../shopify/admin-client";
 import { findActiveShops } from "../shopify/find-active-shops";
 import type { ObjectStore } from "../storage/object-store";
-import { buildDailyRows } from "./build-daily-rows";
+import { planDailyRows } from "./build-daily-rows";
 import { formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
 import { storeExportFiles } from "./export-storage.service";
 import { backupProductImages, type ImageBackupOptions } from "./image-backup.service";
@@ -74,20 +74,21 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
     const backup = await backupProductImages(prisma, deps.objects, shopId, catalog, deps.imageBackup);
     const currency = shop.currencyCode ?? "USD";
     const shopDomain = shop.myshopifyDomain ?? shop.shopDomain;
-    const rows = buildDailyRows({ day, shop: shopDomain, currency, catalog, metrics: metrics.variants, tests, images: backup.images });
-    const totals = { ...metrics.totals, rows: rows.length };
+    // Rows are made on demand for each walk (CSV, JSON, database) rather than held as one array.
+    const rows = planDailyRows({ day, shop: shopDomain, currency, catalog, metrics: metrics.variants, tests, images: backup.images });
+    const totals = { ...metrics.totals, rows: rows.count };
     const files = await storeExportFiles(deps.objects, shopId, day, {
-      csv: formatCsvChunks(rows),
-      json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals }, rows),
+      csv: formatCsvChunks(rows.rows()),
+      json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals }, rows.rows()),
     });
-    await persistDailyStatistics(prisma, shopId, day, rows, {
+    await persistDailyStatistics(prisma, shopId, day, rows.rows(), {
       exportId: exportRow.id,
       csvKey: files.csvKey,
       jsonKey: files.jsonKey,
       totals: totals as unknown as Prisma.InputJsonObject,
       images: { uploaded: backup.uploaded, unchanged: backup.unchanged, missing: backup.missing },
     });
-    return result("COMPLETED", rows.length);
+    return result("COMPLETED", rows.count);
   } catch (error) {
     const message = describeFailure(error);
     await prisma.statisticsExport.update({ where: { id: exportRow.id }, data: { status: "FAILED", error: message } }).catch(() => {});

@@ -5,8 +5,42 @@ import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dayStart } from "../../lib/days";
 import type { DailyRow } from "./build-daily-rows";
+import { chunksOf } from "./export-formatter.service";
 
-const BATCH = 5000;
+// Sized so a batch's JSON (~330 bytes a row) and Prisma's serialized copy of it stay under V8's
+// large-object threshold (128 KiB): larger strings go straight to the old generation, and a 100k-row
+// day's worth of them grew the heap by hundreds of MB before the next full GC (bench/export.ts).
+const BATCH = 250;
+
+/**
+ * One batch as a single JSON text parameter rather than a column array per field: Prisma and its pg
+ * adapter keep the arguments of their last 100 queries for error reports (@prisma/debug's history,
+ * kept even with DEBUG off), so fifteen 5,000-element arrays per batch held every row of a 100k-variant
+ * day in memory as ~1M small strings and arrays long after the insert (heap snapshot). A flat string is
+ * a fraction of that, and JSON carries the same values: numbers print as they did in the arrays
+ * (shortest round-trip form) and images are the same JSON document.
+ */
+function batchDocument(batch: DailyRow[]): string {
+  return JSON.stringify(
+    batch.map((row) => ({
+      id: randomUUID(),
+      productId: row.productId,
+      variantId: row.variantId,
+      arm: row.arm,
+      impressions: row.impressions,
+      visitors: row.visitors,
+      addToCarts: row.addToCarts,
+      orders: row.orders,
+      units: row.units,
+      revenue: row.revenue,
+      currency: row.currency,
+      ctr: row.ctr,
+      conversionRate: row.conversionRate,
+      images: row.imageMediaIds.map((mediaId, i) => ({ mediaId, r2Key: row.imageR2Keys[i] })),
+      testId: row.testId,
+    })),
+  );
+}
 
 export interface CompletedExport {
   exportId: string;
@@ -16,27 +50,23 @@ export interface CompletedExport {
   images: Prisma.InputJsonValue;
 }
 
-export async function persistDailyStatistics(prisma: PrismaClient, shopId: string, day: string, rows: DailyRow[], completed: CompletedExport): Promise<void> {
+/** `rows` may be a lazy source (it is walked once, batch by batch); the row count is what was stored. */
+export async function persistDailyStatistics(prisma: PrismaClient, shopId: string, day: string, rows: Iterable<DailyRow>, completed: CompletedExport): Promise<void> {
   const date = dayStart(day);
   await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`DELETE FROM "VariantDailyStatistics" WHERE "shopId" = ${shopId} AND date = ${date}::date`;
-      for (let index = 0; index < rows.length; index += BATCH) {
-        const batch = rows.slice(index, index + BATCH);
-        const column = <T>(pick: (row: DailyRow) => T) => batch.map(pick);
+      let rowCount = 0;
+      for (const batch of chunksOf(rows, BATCH)) {
+        rowCount += batch.length;
         await tx.$executeRaw`
           INSERT INTO "VariantDailyStatistics" (id, "shopId", date, "productId", "variantId", arm, impressions, visitors, "addToCarts",
             orders, units, revenue, currency, ctr, "conversionRate", images, "testId", "exportId")
           SELECT id, ${shopId}, ${date}::date, "productId", "variantId", arm::"StatisticsArm", impressions, visitors, "addToCarts",
             orders, units, revenue, currency, ctr, "conversionRate", images, "testId", ${completed.exportId}
-          FROM unnest(${column(() => randomUUID())}::text[], ${column((row) => row.productId)}::text[], ${column((row) => row.variantId)}::text[],
-            ${column((row) => row.arm)}::text[], ${column((row) => row.impressions)}::int[], ${column((row) => row.visitors)}::int[],
-            ${column((row) => row.addToCarts)}::int[], ${column((row) => row.orders)}::int[], ${column((row) => row.units)}::int[],
-            ${column((row) => row.revenue)}::numeric[], ${column((row) => row.currency)}::text[], ${column((row) => row.ctr)}::numeric[],
-            ${column((row) => row.conversionRate)}::numeric[],
-            ${column((row) => JSON.stringify(row.imageMediaIds.map((mediaId, i) => ({ mediaId, r2Key: row.imageR2Keys[i] }))))}::jsonb[],
-            ${column((row) => row.testId)}::text[])
-            AS r(id, "productId", "variantId", arm, impressions, visitors, "addToCarts", orders, units, revenue, currency, ctr, "conversionRate", images, "testId")`;
+          FROM json_to_recordset(${batchDocument(batch)}::json)
+            AS r(id text, "productId" text, "variantId" text, arm text, impressions int, visitors int, "addToCarts" int, orders int, units int,
+                 revenue numeric, currency text, ctr numeric, "conversionRate" numeric, images jsonb, "testId" text)`;
       }
       await tx.statisticsExport.update({
         where: { id: completed.exportId },
@@ -44,7 +74,7 @@ export async function persistDailyStatistics(prisma: PrismaClient, shopId: strin
           status: "COMPLETED",
           csvKey: completed.csvKey,
           jsonKey: completed.jsonKey,
-          rowCount: rows.length,
+          rowCount,
           totals: completed.totals,
           images: completed.images,
           error: null,

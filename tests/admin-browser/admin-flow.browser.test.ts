@@ -1,0 +1,274 @@
+// The merchant's walk through the embedded admin in real Chromium, against the real app (Remix through
+// Vite), real Postgres and the fake Admin API: create a test from the product picker, start it, read
+// its results once visitors have come, pause it, complete it, and download a daily export as CSV.
+// The Shopify admin around the iframe is played by ./embedded-admin.ts (App Bridge stand-in, signed
+// session tokens, nothing fetched from the internet). Every page is screenshotted to
+// test-results/admin/ and must log no console error and pass the accessibility smoke check.
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import type { Arm, Prisma } from "@prisma/client";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { resetEnvCache } from "../../app/env.server";
+import { formatDay } from "../../app/lib/days";
+import type { StorefrontConfig } from "../../app/lib/storefront-contract";
+import { CSV_COLUMNS } from "../../app/services/statistics-export/export-formatter.service";
+import { exportShopDay } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
+import { getObjectStore } from "../../app/storage.server";
+import type { AppServer } from "../../scripts/lib/app-server";
+import { generateCatalog, type FakeProduct } from "../fake-shopify/catalog";
+import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
+import { exportDeps } from "../support/export-fixtures";
+import { createInstalledShop, type InstalledShop } from "../support/shops";
+import { findAccessibilityProblems } from "./accessibility-smoke";
+import { startDevAppServer } from "./dev-app-server";
+import { APP_BRIDGE_URL, CHROMIUM_ARGS, embedInAdmin, embeddedUrl, MERCHANT_USER_AGENT, POLARIS_FONTS_URL, type EmbeddedAdmin } from "./embedded-admin";
+
+const CHROMIUM_PATH = "/usr/bin/chromium";
+const SCREENSHOT_DIR = "test-results/admin";
+const DAY_MS = 24 * 3600_000;
+// Skipped only on a developer machine without Chromium; under CI a missing browser must fail.
+const describeInChromium = existsSync(CHROMIUM_PATH) || process.env.CI ? describe : describe.skip;
+
+interface Visit {
+  page: Page;
+  admin: EmbeddedAdmin;
+  /** Console errors and uncaught exceptions, each prefixed with the page's path. */
+  errors: string[];
+  /** Accessibility problems found on each screenshotted page. */
+  accessibility: string[];
+  /** Screenshots the page under `name` and runs the accessibility check on it. */
+  capture(name: string): Promise<void>;
+}
+
+describeInChromium("the merchant's walk through the embedded admin (real Chromium, real app, real Postgres)", () => {
+  let browser: Browser;
+  let app: AppServer;
+  let fake: FakeAdminApi;
+  let shop: InstalledShop;
+  let catalog: FakeProduct[];
+  let product: FakeProduct;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    [app, fake, shop] = await Promise.all([startDevAppServer(), startFakeAdminApi(), createInstalledShop(prisma)]);
+    // The app reads its environment on the first request it serves, which has not happened yet: its
+    // own URL (absolute redirects after a form post go there) and the fake Admin API's origin.
+    process.env.SHOPIFY_APP_URL = app.url;
+    process.env.SHOPIFY_ADMIN_API_ORIGIN = fake.origin;
+    resetEnvCache();
+    await prisma.shopCredential.update({ where: { id: shop.shopId }, data: { currencyCode: "EUR" } });
+    catalog = generateCatalog({ products: 12, variantsPerProduct: 2, imagesPerProduct: 3, seed: 21 });
+    fake.addShop({ domain: shop.shopDomain, accessToken: shop.accessToken, currencyCode: "EUR", products: catalog });
+    product = catalog.find((candidate) => candidate.status === "ACTIVE" && candidate.media.length === 3)!;
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await app?.close();
+    await fake?.close();
+  });
+
+  async function visit(): Promise<Visit> {
+    // Reduced motion: Polaris Viz then draws its lines at once, so screenshots show the finished chart.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT, reducedMotion: "reduce", acceptDownloads: true });
+    contexts.push(context);
+    const admin = await embedInAdmin(context, shop);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const accessibility: string[] = [];
+    const where = () => new URL(page.url()).pathname;
+    page.on("console", (message) => message.type() === "error" && errors.push(`${where()}: ${message.text()}`));
+    page.on("pageerror", (error) => errors.push(`${where()}: ${error.message}`));
+    return {
+      page,
+      admin,
+      errors,
+      accessibility,
+      async capture(name) {
+        await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+        accessibility.push(...(await findAccessibilityProblems(page)).map((problem) => `${name}: ${problem}`));
+      },
+    };
+  }
+
+  /** Opens `path` as the admin does (a document request with a fresh id_token) and waits for React to take over. */
+  async function openInAdmin(page: Page, path: string) {
+    await page.goto(await embeddedUrl(app.url, path, shop), { waitUntil: "load" });
+    await waitForHydration(page);
+  }
+
+  // Before hydration a click on a link is a plain document navigation, which carries no session token.
+  async function waitForHydration(page: Page) {
+    await page.waitForFunction(() => {
+      const heading = document.querySelector(".Polaris-Page h1");
+      return heading !== null && Object.keys(heading).some((key) => key.startsWith("__reactFiber$"));
+    });
+  }
+
+  const navigate = (page: Page, label: string) => page.locator("ui-nav-menu").getByRole("link", { name: label, exact: true }).click();
+  const heading = (page: Page, text: string) => expect.poll(() => page.locator(".Polaris-Page h1").textContent()).toBe(text);
+  // The badge's text follows a visually hidden tone label ("Success", "Attention"), hence the suffix.
+  const statusBadge = async (page: Page) => (await page.locator(".Polaris-Page-Header__TitleWrapper .Polaris-Badge").textContent())?.match(/(Draft|Active|Paused|Completed)$/)?.[1];
+  const storefrontTestIds = () => {
+    const metafield = fake.getShop(shop.shopDomain).metafields.find((candidate) => candidate.namespace === "ab_image_tests" && candidate.key === "config");
+    return metafield ? (JSON.parse(metafield.value) as StorefrontConfig).tests.map((test) => test.id) : null;
+  };
+
+  async function confirm(page: Page, action: string, expectedBadge: string) {
+    await page.getByRole("button", { name: action, exact: true }).click();
+    await page.getByRole("button", { name: `Yes, ${action.toLowerCase()}`, exact: true }).click();
+    await expect.poll(() => statusBadge(page)).toBe(expectedBadge);
+  }
+
+  /**
+   * Two weeks of visitors: each sees the product once; some add to cart; some buy (the treatment more
+   * often). Events carry the arm the storefront assigned; here two visitors in every five get the
+   * treatment, exactly the 40% configured, so the sample-ratio check has nothing to flag.
+   */
+  async function seedVisitors(testId: string) {
+    const now = Date.now();
+    const events: Prisma.ABTestEventCreateManyInput[] = [];
+    const counts = { CONTROL: { visitors: 0, orders: 0 }, TREATMENT: { visitors: 0, orders: 0 } };
+    for (let index = 0; index < 1200; index++) {
+      const visitorId = `7a1c0e52-4b2d-4f7e-9c3a-${String(index).padStart(12, "0")}`;
+      const arm: Arm = index % 5 < 2 ? "TREATMENT" : "CONTROL";
+      const seenAt = new Date(now - DAY_MS * 13 - 3600_000 + (index / 1200) * DAY_MS * 13);
+      const base = { shopId: shop.shopId, testId, arm, productId: product.id, variantId: product.variants[index % 2].id, visitorId, occurredAt: seenAt, createdAt: seenAt };
+      counts[arm].visitors++;
+      events.push({ ...base, eventType: "IMPRESSION", eventId: `view-${index}` });
+      if (index % 9 === 0 || (arm === "TREATMENT" && index % 9 === 4)) events.push({ ...base, eventType: "ADD_TO_CART", eventId: `cart-${index}` });
+      if (index % 31 === 0 || (arm === "TREATMENT" && index % 31 === 7)) {
+        counts[arm].orders++;
+        events.push({ ...base, eventType: "PURCHASE", eventId: `order-${index}:0`, orderId: `gid://shopify/Order/${900_000 + index}`, quantity: 1, revenue: "49.90", currency: "EUR" });
+      }
+    }
+    await prisma.aBTestEvent.createMany({ data: events });
+    // The visitors span two weeks, so the test is dated as started then (the results count the days run).
+    await prisma.aBTest.update({ where: { id: testId }, data: { startedAt: new Date(now - DAY_MS * 14) } });
+    return counts;
+  }
+
+  it("GIVEN an installed shop with products WHEN the merchant creates a test, starts it, reads its results, pauses and completes it THEN every step shows in the admin and on the storefront config", async () => {
+    const { page, admin, errors, accessibility, capture } = await visit();
+
+    // The dashboard of a shop without tests.
+    await openInAdmin(page, "/app");
+    await heading(page, "Image tests");
+    await expect.poll(() => page.getByText("No test is running").isVisible()).toBe(true);
+    await capture("01-dashboard-empty");
+
+    // Create test: search the catalog, pick the product, tick two images in a new order, name it, 40%.
+    await page.locator(".Polaris-Page-Header__PrimaryActionWrapper").getByRole("link", { name: "Create test" }).click();
+    await heading(page, "Create test");
+    await capture("02-create-test-picker");
+    const searchWord = product.title.split(" ").at(-1)!;
+    await page.getByLabel("Search products").fill(searchWord);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    const matching = catalog.filter((candidate) => candidate.title.includes(searchWord)).map((candidate) => candidate.title).sort();
+    const productLinks = page.locator(".Polaris-Layout__Section", { has: page.getByRole("heading", { name: "1. Product" }) }).getByRole("link");
+    await expect.poll(() => productLinks.allTextContents()).toEqual(matching);
+    await productLinks.getByText(product.title, { exact: true }).click();
+    await expect.poll(() => page.getByText(`2. Treatment images for ${product.title}`).isVisible()).toBe(true);
+    expect(await productLinks.allTextContents()).toEqual(matching);
+    const useBoxes = page.locator(".Polaris-Checkbox input");
+    await expect.poll(() => useBoxes.count()).toBe(3);
+    await useBoxes.nth(2).check({ force: true });
+    await useBoxes.nth(0).check({ force: true });
+    await expect.poll(() => page.getByText("Treatment image 2").isVisible()).toBe(true);
+    await page.getByLabel("Test name").fill("Back view first");
+    const slider = page.getByRole("slider");
+    await slider.focus();
+    for (let step = 0; step < 10; step++) await slider.press("ArrowLeft");
+    await expect.poll(() => page.getByText("Visitors shown the treatment: 40%").isVisible()).toBe(true);
+    await capture("03-create-test-form");
+    await page.getByRole("button", { name: "Save as draft" }).click();
+
+    // The draft's page.
+    await page.waitForURL((url) => /^\/app\/tests\/(?!new$)[^/]+$/.test(url.pathname));
+    await heading(page, "Back view first");
+    const testId = new URL(page.url()).pathname.split("/").at(-1)!;
+    const draft = await prisma.aBTest.findUniqueOrThrow({ where: { id: testId } });
+    expect(draft).toMatchObject({ shopId: shop.shopId, productId: product.id, status: "DRAFT", trafficSplit: 40 });
+    expect((draft.treatmentImages as { mediaId: string }[]).map((image) => image.mediaId)).toEqual([product.media[2].id, product.media[0].id]);
+    expect(await statusBadge(page)).toBe("Draft");
+    expect(storefrontTestIds()).toBeNull();
+    await capture("04-test-draft");
+
+    // Start: the storefront config now carries the test.
+    await confirm(page, "Start test", "Active");
+    expect(storefrontTestIds()).toEqual([testId]);
+    await capture("05-test-active");
+
+    // Visitors come; the merchant reopens the test from the admin.
+    const seeded = await seedVisitors(testId);
+    await openInAdmin(page, `/app/tests/${testId}`);
+    const visitorsRow = page.locator(".Polaris-DataTable__TableRow", { hasText: /^Visitors/ });
+    await expect.poll(() => visitorsRow.locator("td, th").allTextContents()).toEqual(["Visitors", String(seeded.CONTROL.visitors), String(seeded.TREATMENT.visitors)]);
+    const ordersRow = page.locator(".Polaris-DataTable__TableRow", { hasText: /^Orders/ });
+    expect(await ordersRow.locator("td, th").allTextContents()).toEqual(["Orders", String(seeded.CONTROL.orders), String(seeded.TREATMENT.orders)]);
+    await expect.poll(() => page.getByText(/^(Treatment|Control) has an? [<>\d.]+% chance to beat (control|treatment)$/).isVisible()).toBe(true);
+    await expect.poll(() => page.locator("svg[role=table]").count()).toBe(1);
+    await capture("06-test-results");
+
+    // The dashboard lists it as running with its visitors; the merchant goes back to it from there.
+    await navigate(page, "Image tests");
+    await heading(page, "Image tests");
+    const runningTest = page.getByRole("link", { name: "Back view first", exact: true });
+    await expect.poll(() => page.getByText(`${seeded.CONTROL.visitors + seeded.TREATMENT.visitors} visitors`, { exact: false }).isVisible()).toBe(true);
+    await capture("07-dashboard-running");
+    await runningTest.click();
+    await heading(page, "Back view first");
+
+    // Pause, then complete: the storefront config drops the test each time.
+    await confirm(page, "Pause", "Paused");
+    expect(storefrontTestIds()).toEqual([]);
+    await capture("08-test-paused");
+    await confirm(page, "Complete", "Completed");
+    expect(storefrontTestIds()).toEqual([]);
+    expect(await prisma.aBTest.findUniqueOrThrow({ where: { id: testId }, select: { status: true } })).toEqual({ status: "COMPLETED" });
+    await capture("09-test-completed");
+
+    // Back on the dashboard the test is listed as completed; the other sections open too.
+    await navigate(page, "Image tests");
+    await heading(page, "Image tests");
+    await expect.poll(() => page.getByText("Drafts and completed tests").isVisible()).toBe(true);
+    await capture("10-dashboard");
+    await navigate(page, "Pixel and storefront");
+    await heading(page, "Pixel and storefront");
+    await capture("11-settings");
+
+    expect(errors).toEqual([]);
+    expect(accessibility).toEqual([]);
+    expect(admin.blocked).toEqual([]);
+    expect(new Set(admin.stubbed.map((url) => url.split("?")[0]))).toEqual(new Set([APP_BRIDGE_URL, POLARIS_FONTS_URL]));
+  });
+
+  it("GIVEN a completed daily export WHEN the merchant clicks its CSV link THEN the browser downloads the file and it starts with the CSV header", async () => {
+    // Exported here, in the test's process, which is also the app's: the same database and the same
+    // object store (DATA_DIR), so the app finds the files the export wrote.
+    const day = formatDay(new Date(Date.now() - DAY_MS));
+    const exported = await exportShopDay(exportDeps(prisma, fake, getObjectStore(), new Date()), shop.shopId, day, { force: true });
+    expect(exported.status).toBe("COMPLETED");
+    const { page, admin, errors, accessibility, capture } = await visit();
+
+    await openInAdmin(page, "/app");
+    await navigate(page, "Exports");
+    await heading(page, "Daily exports");
+    const row = page.locator(".Polaris-DataTable__TableRow", { hasText: day });
+    await expect.poll(() => row.count()).toBe(1);
+    await capture("12-exports");
+    const [download] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: `Download statistics-${day}.csv` }).click()]);
+
+    expect(download.suggestedFilename()).toBe(`statistics-${day}.csv`);
+    const csv = await readFile(await download.path(), "utf8");
+    expect(csv.split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
+    expect(errors).toEqual([]);
+    expect(accessibility).toEqual([]);
+    expect(admin.blocked).toEqual([]);
+  });
+});
