@@ -131,8 +131,12 @@ async function seed(db: pg.Client) {
   const stats = rows[0];
   const seeded = [...traffic.shops, small, big].reduce((sum, shop) => sum + shop.events, 0);
   console.log(`Seeded in ${seconds(seedMs)}: ${stats.events.toLocaleString("en")} events on ${DAY} across ${stats.shops} shops, ${stats.variants.toLocaleString("en")} distinct variants on the ${traffic.shops.length} traffic shops (+ ${stats.outside.toLocaleString("en")} in the neighbouring days)`);
-  const seedOk = stats.events === seeded && stats.events >= 1_000_000 && stats.shops >= 20 && stats.variants >= 30_000 && stats.variants === traffic.variants;
-  console.log(`  ≥ 1,000,000 events, ≥ 20 shops, ≥ 30,000 variants, every seeded event in the day ${check(seedOk || EVENTS < 1_000_000, "seed does not meet the issue's sizes")}`);
+  // Every seeded event must be in the day; the issue's sizes are checked unless BENCH_EVENTS shrank the run.
+  const sizesOk = stats.shops >= 20 && (EVENTS < 1_000_000 || (stats.events >= 1_000_000 && stats.variants >= 30_000 && stats.variants === traffic.variants));
+  console.log(
+    `  ${EVENTS < 1_000_000 ? "(sizes reduced by BENCH_EVENTS) " : "≥ 1,000,000 events, ≥ 30,000 variants, "}≥ 20 shops, every seeded event in the day ` +
+      check(stats.events === seeded && sizesOk, "the seed does not have the issue's sizes or lost events"),
+  );
   return { seedMs, stats, shops: [...traffic.shops, small, big], small, big };
 }
 
@@ -172,7 +176,34 @@ async function benchMetrics(databaseUrl: string, db: pg.Client, shops: SeededSho
   console.log(`  ratio metrics/raw: ${ratio.toFixed(2)}   goal ≤ ${RATIO_GOAL} ${ratio <= RATIO_GOAL ? "✓" : "✗"}`);
   console.log(`  same numbers as the raw GROUP BY (${firstRaw.rows.length.toLocaleString("en")} variant-arm rows, shop totals) ${check(mismatches.length === 0, `metrics ≠ raw GROUP BY: ${mismatches.slice(0, 5).join("; ")}`)}`);
   for (const mismatch of mismatches.slice(0, 5)) console.log(`    ${mismatch}`);
+  await explainScans(db, shops);
   return { metrics, raw, ratio };
+}
+
+/**
+ * Where the metrics step's extra time goes, from the plans (EXPLAIN ANALYZE): the day's events arrive
+ * interleaved across shops, so reading one shop's rows visits most of the day's heap pages, once per
+ * shop, while the raw GROUP BY reads each page once. Measured with the same row filters, no aggregates.
+ */
+async function explainScans(db: pg.Client, shops: SeededShop[]) {
+  const { start, end } = dayRange(DAY);
+  type Plan = { "Execution Time": number; Plan: PlanNode };
+  type PlanNode = { "Exact Heap Blocks"?: number; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
+  const heapBlocks = (node: PlanNode): number => (node["Exact Heap Blocks"] ?? 0) + (node.Plans ?? []).reduce((sum, child) => sum + heapBlocks(child), 0);
+  const explain = async (sql: string, params: unknown[]) => ((await db.query<{ "QUERY PLAN": Plan[] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params)).rows[0]["QUERY PLAN"][0]);
+  let perShopBlocks = 0;
+  let perShopMs = 0;
+  for (const shop of shops) {
+    const plan = await explain(`SELECT count(*), max("visitorId") FROM "ABTestEvent" WHERE "shopId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3`, [shop.shopId, start, end]);
+    perShopBlocks += heapBlocks(plan.Plan);
+    perShopMs += plan["Execution Time"];
+  }
+  const whole = await explain(`SELECT count(*), max("visitorId") FROM "ABTestEvent" WHERE "createdAt" >= $1 AND "createdAt" < $2`, [start, end]);
+  const { rows } = await db.query<{ pages: number }>(`SELECT relpages AS pages FROM pg_class WHERE relname = 'ABTestEvent'`);
+  console.log(
+    `  scans alone (EXPLAIN ANALYZE): per shop ${seconds(perShopMs)} visiting ${perShopBlocks.toLocaleString("en")} heap pages in all; ` +
+      `one pass over the day ${seconds(whole["Execution Time"])} (table: ${rows[0].pages.toLocaleString("en")} pages)`,
+  );
 }
 
 /** What the export must contain, recounted from the catalog and the raw events (not from the pipeline). */
@@ -245,8 +276,8 @@ async function benchExport(databaseUrl: string, db: pg.Client, shops: { label: s
       results.push({ label, variants: expected.variants, rows: report.result.rows, report, fakeCpuMs });
 
       const { result } = report;
-      const stored = await db.query<{ status: string; rowCount: number; csvKey: string; totals: { impressions: number }; statistics: number; impressions: number }>(
-        `SELECT e.status, e."rowCount", e."csvKey", e.totals,
+      const stored = await db.query<{ status: string; rowCount: number; csvKey: string; totals: { impressions: number }; images: { uploaded: number } | null; statistics: number; impressions: number }>(
+        `SELECT e.status, e."rowCount", e."csvKey", e.totals, e.images,
                 (SELECT count(*)::int FROM "VariantDailyStatistics" v WHERE v."exportId" = e.id) AS statistics,
                 (SELECT coalesce(sum(impressions), 0)::int FROM "VariantDailyStatistics" v WHERE v."exportId" = e.id) AS impressions
          FROM "StatisticsExport" e WHERE e."shopId" = $1 AND e.date = $2::date`,
@@ -258,7 +289,8 @@ async function benchExport(databaseUrl: string, db: pg.Client, shops: { label: s
       const rssMb = report.maxRssBytes / MB;
       console.log(
         `  ${label.padEnd(5)} ${expected.variants.toLocaleString("en").padStart(7)} variants  ${result.status}  ${seconds(report.wallMs).padStart(9)}   peak RSS ${rssMb.toFixed(0).padStart(4)} MB ${rssMb < RSS_GOAL_MB ? "✓" : "✗"} (goal < ${RSS_GOAL_MB})` +
-          `   Admin API ${seconds(report.adminMs)} in ${report.adminRequests} requests (${((100 * report.adminMs) / report.wallMs).toFixed(0)} % of the export; fake's own CPU ${seconds(fakeCpuMs)})`,
+          `   Admin API ${seconds(report.adminMs)} in ${report.adminRequests} requests (${((100 * report.adminMs) / report.wallMs).toFixed(0)} % of the export; fake's own CPU ${seconds(fakeCpuMs)})` +
+          `   images uploaded ${row?.images?.uploaded?.toLocaleString("en") ?? "?"}`,
       );
       if (result.error) console.log(`    error: ${result.error}`);
       const countsOk = result.status === "COMPLETED" && result.rows === expected.expectedRows && row?.status === "COMPLETED" && row.rowCount === result.rows && row.statistics === result.rows && csvRows === result.rows;
@@ -285,7 +317,7 @@ try {
   const metrics = await benchMetrics(database.url, db, seeded.shops);
   const exports = await benchExport(database.url, db, [
     { label: "1k", shop: seeded.small },
-    { label: "100k", shop: seeded.big },
+    { label: `${Math.round(BIG_VARIANTS / 1000)}k`, shop: seeded.big },
   ]);
   const [small, big] = exports;
   const rssRatio = big.report.maxRssBytes / small.report.maxRssBytes;
@@ -297,10 +329,10 @@ try {
     const rssMb = report.maxRssBytes / MB;
     console.log(
       `export ${label.padEnd(5)} ${variants.toLocaleString("en").padStart(7)} variants, ${rows.toLocaleString("en").padStart(7)} rows: ${seconds(report.wallMs).padStart(9)}  peak RSS ${rssMb.toFixed(0).padStart(4)} MB (goal < ${RSS_GOAL_MB}) ${rssMb < RSS_GOAL_MB ? "✓" : "✗"}` +
-        `  catalog fetch ${((100 * report.adminMs) / report.wallMs).toFixed(0)} % (fake CPU ${seconds(fakeCpuMs)})`,
+        `  catalog fetch ${seconds(report.adminMs)} = ${((100 * report.adminMs) / report.wallMs).toFixed(0)} % (fake's CPU ${seconds(fakeCpuMs)})`,
     );
   }
-  console.log(`RSS ratio 100k/1k: ${rssRatio.toFixed(2)}`);
+  console.log(`RSS ratio ${big.label}/1k: ${rssRatio.toFixed(2)}`);
   console.log(`correctness:   ${problems.length === 0 ? "all checks passed ✓" : `${problems.length} check(s) failed ✗`}`);
   for (const problem of problems) console.log(`  ✗ ${problem}`);
   console.log(`total run:     ${seconds(performance.now() - runStarted)}`);

@@ -1,10 +1,11 @@
 // Daily conversion rate by arm (Polaris Viz). Rendered in the browser only: the chart measures its
 // container, which does not exist during server rendering.
 //
-// The legend is drawn here, not by Polaris Viz: its own legend is measured with a ResizeObserver and
-// its first measurement can come before layout settles, which sizes the chart negative for a frame
-// (Chromium logs "<svg> attribute height: A negative value is not valid"). The colours are Polaris
-// Viz's first two series colours of its light theme, set explicitly so line and legend agree.
+// The legend is drawn here, not by Polaris Viz: Polaris Viz gives the chart its container's height
+// minus its legend's measured height, and in Chromium that first measurement came out far too tall,
+// sizing the chart negative until the next resize (logged as "<svg> attribute height: A negative value
+// is not valid"). The colours are Polaris Viz's first two light-theme series colours, set explicitly
+// so line and legend agree.
 import { InlineStack, Text } from "@shopify/polaris";
 import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { useEffect, useState } from "react";

@@ -66,7 +66,7 @@ async function insertTests(db: pg.Client, day: string, tests: { shopId: string; 
 /**
  * Events for each shop's tested variants, in one INSERT … SELECT ordered by createdAt (arrival order).
  * Mix: 85 % IMPRESSION, 12 % ADD_TO_CART, 3 % PURCHASE lines (quantity 1–3, revenue, EUR, orders of
- * one to several lines); ~4 events per visitor; 0.5 % without a variant id; the arm is a stable
+ * one to several lines); ~4 events per visitor; 0.5 % without a variant id (never a first touch); the arm is a stable
  * function of (test, visitor) as the storefront's assignment is. A shop's first events touch each of
  * its variants once, so every seeded variant appears in the day.
  * `variantIds[s]` lists shop s's tested variants; `productIds[s]` and `testIds[s]` run parallel to it.
@@ -90,7 +90,7 @@ async function insertEvents(
        FROM unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS v(variant_id, product_id, test_id, ord)
      ),
      raw AS (
-       SELECT s.shop_id, s.shop_no, g.i, s.events,
+       SELECT s.shop_id, s.shop_no, g.i, s.events, s.variant_count,
               s.first + CASE WHEN g.i < s.variant_count THEN g.i ELSE floor(random() * s.variant_count)::int END AS vn,
               floor(random() * greatest(1, s.events / 4))::int AS visitor,
               random() AS roll,
@@ -100,7 +100,7 @@ async function insertEvents(
      ),
      e AS (
        SELECT raw.*, v.product_id, v.test_id,
-              CASE WHEN raw.roll < 0.005 THEN NULL ELSE v.variant_id END AS variant_id,
+              CASE WHEN raw.roll < 0.005 AND raw.i >= raw.variant_count THEN NULL ELSE v.variant_id END AS variant_id,
               'v' || raw.shop_no || '-' || raw.visitor AS visitor_id,
               CASE WHEN raw.roll < 0.85 THEN 'IMPRESSION' WHEN raw.roll < 0.97 THEN 'ADD_TO_CART' ELSE 'PURCHASE' END AS event_type,
               1 + floor(random() * 3)::int AS purchase_quantity
@@ -198,20 +198,19 @@ export async function seedExportShop(
  * next day's first): an export that counted them would disagree with the raw GROUP BY's day.
  */
 export async function seedNeighbouringDays(db: pg.Client, day: string, perSide: number) {
-  for (const [from, label] of [
-    [`${day} 00:00:00`, "before"],
-    [`${day} 00:00:00`, "after"],
-  ] as const) {
+  for (const side of ["before", "after"] as const) {
     await db.query(
       `INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, "occurredAt", "createdAt")
        SELECT gen_random_uuid()::text, e."shopId", e."testId", e.arm, e."eventType", e."productId", e."variantId", e."visitorId",
               $3 || '-' || e."eventId", e.quantity, t.at, t.at
-       FROM (SELECT * FROM "ABTestEvent" WHERE "eventType" = 'IMPRESSION' ORDER BY "createdAt" LIMIT $2) AS e
+       FROM (SELECT * FROM "ABTestEvent"
+             WHERE "eventType" = 'IMPRESSION' AND "createdAt" >= $1::timestamp AND "createdAt" < $1::timestamp + interval '1 day'
+             ORDER BY "createdAt" LIMIT $2) AS e
        CROSS JOIN LATERAL (SELECT CASE WHEN $3 = 'before'
                                        THEN $1::timestamp - make_interval(secs => CASE WHEN e."eventId" LIKE '%0' THEN 0.001 ELSE 1 + floor(random() * 86000) END)
                                        ELSE $1::timestamp + interval '1 day' + make_interval(secs => CASE WHEN e."eventId" LIKE '%0' THEN 0 ELSE floor(random() * 86000) END)
                                   END AS at) AS t`,
-      [from, perSide, label],
+      [`${day} 00:00:00`, perSide, side],
     );
   }
 }

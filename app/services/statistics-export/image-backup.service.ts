@@ -25,9 +25,9 @@ export interface ImageBackupOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-// Jobs per chunk: each chunk is recorded with one upsert whose JSON parameter (~330 bytes a record)
-// stays under V8's large-object threshold (see statistics-persistence.service.ts).
-const CHUNK = 250;
+// Jobs per chunk: each chunk is recorded with one upsert whose JSON parameter (~400 bytes a record
+// with a CDN URL) stays under V8's large-object threshold (see statistics-persistence.service.ts).
+const CHUNK = 200;
 
 const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/avif": "avif", "image/svg+xml": "svg" };
 
@@ -140,28 +140,19 @@ interface BackupRecord extends Job {
   sha256: string;
 }
 
-// The chunk travels as one JSON text parameter, not a column array per field: Prisma's query history
-// (see statistics-persistence.service.ts) would otherwise keep the last 100 chunks alive as arrays of
-// small strings for the rest of the export.
+// The chunk travels as one compact JSON text parameter, not a column array per field: Prisma's query
+// history (see statistics-persistence.service.ts) would otherwise keep the last 100 chunks alive as
+// arrays of small strings for the rest of the export.
 async function recordBackups(prisma: PrismaClient, shopId: string, records: BackupRecord[]) {
   if (records.length === 0) return;
+  // Positional tuples, in the INSERT's column order from productId to sha256.
   const document = JSON.stringify(
-    records.map((record) => ({
-      productId: record.productId,
-      variantId: record.variantId,
-      mediaId: record.mediaId,
-      r2Key: record.r2Key,
-      sourceUrl: record.url,
-      contentType: record.contentType,
-      bytes: record.bytes,
-      sha256: record.sha256,
-    })),
+    records.map((record) => [record.productId, record.variantId, record.mediaId, record.r2Key, record.url, record.contentType, record.bytes, record.sha256]),
   );
   await prisma.$executeRaw`
     INSERT INTO "ProductImageBackup" (id, "shopId", "productId", "variantId", "mediaId", "r2Key", "sourceUrl", "contentType", bytes, sha256, "backedUpAt")
-    SELECT gen_random_uuid()::text, ${shopId}, r.*, now() AT TIME ZONE 'UTC'
-    FROM json_to_recordset(${document}::json)
-      AS r("productId" text, "variantId" text, "mediaId" text, "r2Key" text, "sourceUrl" text, "contentType" text, bytes int, sha256 text)
+    SELECT gen_random_uuid()::text, ${shopId}, r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::int, r->>7, now() AT TIME ZONE 'UTC'
+    FROM json_array_elements(${document}::json) AS r
     ON CONFLICT ("shopId", "productId", "variantId", "mediaId") DO UPDATE SET
       "r2Key" = excluded."r2Key", "sourceUrl" = excluded."sourceUrl", "contentType" = excluded."contentType",
       bytes = excluded.bytes, sha256 = excluded.sha256, "backedUpAt" = excluded."backedUpAt"`;

@@ -1,44 +1,43 @@
 // Saves a shop-day's rows and completes its StatisticsExport in one transaction: the day's rows are
 // replaced as a whole (a rerun never duplicates and never leaves stale rows of vanished variants), and
 // the export turns COMPLETED only together with them.
-import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dayStart } from "../../lib/days";
 import type { DailyRow } from "./build-daily-rows";
 import { chunksOf } from "./export-formatter.service";
 
-// Sized so a batch's JSON (~330 bytes a row) and Prisma's serialized copy of it stay under V8's
-// large-object threshold (128 KiB): larger strings go straight to the old generation, and a 100k-row
-// day's worth of them grew the heap by hundreds of MB before the next full GC (bench/export.ts).
+// A batch's JSON (~270 bytes a row with one image) and Prisma's serialized copy of it (~330) stay under
+// V8's large-object threshold (128 KiB): larger strings go straight to the old generation, and a
+// 100k-row day's worth of them grew the heap by hundreds of MB before the next full GC (bench/export.ts).
 const BATCH = 250;
 
 /**
- * One batch as a single JSON text parameter rather than a column array per field: Prisma and its pg
- * adapter keep the arguments of their last 100 queries for error reports (@prisma/debug's history,
- * kept even with DEBUG off), so fifteen 5,000-element arrays per batch held every row of a 100k-variant
- * day in memory as ~1M small strings and arrays long after the insert (heap snapshot). A flat string is
- * a fraction of that, and JSON carries the same values: numbers print as they did in the arrays
- * (shortest round-trip form) and images are the same JSON document.
+ * One batch as a single JSON text parameter, each row a positional tuple (in the INSERT's column order,
+ * from productId to testId), rather than a column array per field: Prisma and its pg adapter keep the
+ * arguments of their last 100 queries for error reports (@prisma/debug's history, kept even with DEBUG
+ * off), so fifteen 5,000-element arrays per batch held every row of a 100k-variant day in memory as ~1M
+ * small strings and arrays long after the insert (heap snapshot). A compact string is a fraction of
+ * that, and JSON carries the same values: numbers print as they did in the arrays (shortest
+ * round-trip form) and images are the same JSON document. Row ids are made by the database.
  */
 function batchDocument(batch: DailyRow[]): string {
   return JSON.stringify(
-    batch.map((row) => ({
-      id: randomUUID(),
-      productId: row.productId,
-      variantId: row.variantId,
-      arm: row.arm,
-      impressions: row.impressions,
-      visitors: row.visitors,
-      addToCarts: row.addToCarts,
-      orders: row.orders,
-      units: row.units,
-      revenue: row.revenue,
-      currency: row.currency,
-      ctr: row.ctr,
-      conversionRate: row.conversionRate,
-      images: row.imageMediaIds.map((mediaId, i) => ({ mediaId, r2Key: row.imageR2Keys[i] })),
-      testId: row.testId,
-    })),
+    batch.map((row) => [
+      row.productId,
+      row.variantId,
+      row.arm,
+      row.impressions,
+      row.visitors,
+      row.addToCarts,
+      row.orders,
+      row.units,
+      row.revenue,
+      row.currency,
+      row.ctr,
+      row.conversionRate,
+      row.imageMediaIds.map((mediaId, i) => ({ mediaId, r2Key: row.imageR2Keys[i] })),
+      row.testId,
+    ]),
   );
 }
 
@@ -62,11 +61,10 @@ export async function persistDailyStatistics(prisma: PrismaClient, shopId: strin
         await tx.$executeRaw`
           INSERT INTO "VariantDailyStatistics" (id, "shopId", date, "productId", "variantId", arm, impressions, visitors, "addToCarts",
             orders, units, revenue, currency, ctr, "conversionRate", images, "testId", "exportId")
-          SELECT id, ${shopId}, ${date}::date, "productId", "variantId", arm::"StatisticsArm", impressions, visitors, "addToCarts",
-            orders, units, revenue, currency, ctr, "conversionRate", images, "testId", ${completed.exportId}
-          FROM json_to_recordset(${batchDocument(batch)}::json)
-            AS r(id text, "productId" text, "variantId" text, arm text, impressions int, visitors int, "addToCarts" int, orders int, units int,
-                 revenue numeric, currency text, ctr numeric, "conversionRate" numeric, images jsonb, "testId" text)`;
+          SELECT gen_random_uuid()::text, ${shopId}, ${date}::date, r->>0, r->>1, (r->>2)::"StatisticsArm", (r->>3)::int, (r->>4)::int,
+            (r->>5)::int, (r->>6)::int, (r->>7)::int, (r->>8)::numeric, r->>9, (r->>10)::numeric, (r->>11)::numeric, (r->12)::jsonb, r->>13,
+            ${completed.exportId}
+          FROM json_array_elements(${batchDocument(batch)}::json) AS r`;
       }
       await tx.statisticsExport.update({
         where: { id: completed.exportId },
