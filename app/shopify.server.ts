@@ -109,7 +109,14 @@ export async function addDocumentResponseHeaders(request: Request, headers: Head
 }
 
 export async function login(request: Request) {
-  return (await shopifyAppForShop(claimedShop(request))).login(request);
+  return (await shopifyAppForShop(loginShop(request))).login(request);
+}
+
+/** login() also accepts "my-shop": look the credential up by the domain it will use. */
+function loginShop(request: Request): string | null {
+  const typed = new URL(request.url).searchParams.get("shop")?.trim().toLowerCase();
+  if (!typed) return null;
+  return typed.includes(".") ? typed : `${typed}.myshopify.com`;
 }
 
 export { sessionStorage };

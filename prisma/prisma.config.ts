@@ -34,6 +34,24 @@ class RelabelingClient extends pg.Client {
   }
 }
 
+// adapter-pg 6.19 runs a migration by splitting its text on every ";", which cuts PL/pgSQL bodies
+// (and comments) apart. Postgres runs a multi-statement script itself, so send it whole.
+class WholeScriptPrismaPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const pool = adapter.underlyingDriver() as pg.Pool;
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        // The adapter's own mapping to Prisma's error shape (private in its types).
+        (adapter as unknown as { onError(error: unknown): never }).onError(error);
+      }
+    };
+    return adapter;
+  }
+}
+
 // `prisma generate` never connects, but with `env("DATABASE_URL")` unresolved it falls back to
 // downloading a native engine (unreachable here). Commands that connect fail on this host instead.
 process.env.DATABASE_URL ||= "postgresql://set-DATABASE_URL.invalid/db";
@@ -48,6 +66,6 @@ export default defineConfig({
   schema: path.join(import.meta.dirname, "schema.prisma"),
   migrations: { path: path.join(import.meta.dirname, "migrations") },
   async adapter() {
-    return new PrismaPg({ connectionString: migrationUrl(), Client: RelabelingClient });
+    return new WholeScriptPrismaPg({ connectionString: migrationUrl(), Client: RelabelingClient });
   },
 });

@@ -48,13 +48,14 @@ export default function TestDetail() {
   const result = fetcher.data ?? submitted;
   const [pending, setPending] = useState<(typeof ACTIONS)[string][number] | null>(null);
   const { control, treatment } = analysis.arms;
+  const money = (amount: number) => formatMoney(amount, analysis.currencyCode);
   const rows = [
     ["Visitors", control.visitors, treatment.visitors],
     ["Add-to-cart rate", formatPercent(control.addToCartRate), formatPercent(treatment.addToCartRate)],
     ["Orders", control.orders, treatment.orders],
     ["Conversion rate", formatPercent(control.conversionRate), formatPercent(treatment.conversionRate)],
-    ["Revenue", formatMoney(control.revenue, null), formatMoney(treatment.revenue, null)],
-    ["Revenue per visitor", formatMoney(control.revenuePerVisitor, null), formatMoney(treatment.revenuePerVisitor, null)],
+    ["Revenue", money(control.revenue), money(treatment.revenue)],
+    ["Revenue per visitor", money(control.revenuePerVisitor), money(treatment.revenuePerVisitor)],
   ];
 
   return (

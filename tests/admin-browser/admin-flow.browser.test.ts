@@ -211,6 +211,10 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     await expect.poll(() => visitorsRow.locator("td, th").allTextContents()).toEqual(["Visitors", String(seeded.CONTROL.visitors), String(seeded.TREATMENT.visitors)]);
     const ordersRow = page.locator(".Polaris-DataTable__TableRow", { hasText: /^Orders/ });
     expect(await ordersRow.locator("td, th").allTextContents()).toEqual(["Orders", String(seeded.CONTROL.orders), String(seeded.TREATMENT.orders)]);
+    // Money in the shop's currency; every order is one line at 49.90.
+    const euros = (orders: number) => `€${(orders * 49.9).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const revenueRow = page.locator(".Polaris-DataTable__TableRow", { hasText: /^Revenue(?! per)/ });
+    expect(await revenueRow.locator("td, th").allTextContents()).toEqual(["Revenue", euros(seeded.CONTROL.orders), euros(seeded.TREATMENT.orders)]);
     await expect.poll(() => page.getByText(/^(Treatment|Control) has an? [<>\d.]+% chance to beat (control|treatment)$/).isVisible()).toBe(true);
     await expect.poll(() => page.locator("svg[role=table]").count()).toBe(1);
     await capture("06-test-results");
@@ -231,6 +235,7 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     await confirm(page, "Complete", "Completed");
     expect(storefrontTestIds()).toEqual([]);
     expect(await prisma.aBTest.findUniqueOrThrow({ where: { id: testId }, select: { status: true } })).toEqual({ status: "COMPLETED" });
+    await expect.poll(() => page.getByText("The test ended", { exact: false }).first().isVisible()).toBe(true);
     await capture("09-test-completed");
 
     // Back on the dashboard the test is listed as completed; the other sections open too.
@@ -267,6 +272,22 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     expect(download.suggestedFilename()).toBe(`statistics-${day}.csv`);
     const csv = await readFile(await download.path(), "utf8");
     expect(csv.split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
+    expect(errors).toEqual([]);
+    expect(accessibility).toEqual([]);
+    expect(admin.blocked).toEqual([]);
+  });
+
+  it("GIVEN the login page outside the admin WHEN a merchant submits a bad shop domain THEN the error shows beside the field", async () => {
+    const { page, admin, errors, accessibility, capture } = await visit();
+
+    await page.goto(`${app.url}/auth/login`, { waitUntil: "load" });
+    await waitForHydration(page);
+    await page.getByLabel("Shop domain").fill("not a shop!");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect.poll(() => page.locator(".Polaris-InlineError").textContent()).toBe("Enter a valid shop domain.");
+    expect(await page.getByLabel("Shop domain").inputValue()).toBe("not a shop!");
+    await capture("13-login-error");
+
     expect(errors).toEqual([]);
     expect(accessibility).toEqual([]);
     expect(admin.blocked).toEqual([]);

@@ -39,7 +39,7 @@ describe("analyzeTest", () => {
       chanceToBeatControl: "Treatment has a >99.9% chance to beat control",
       conversionRate: "Conversion rate: 3.80% with treatment vs 3.00% with control (+26.7%, 95% CI +7.8% to +45.5%).",
       addToCartRate: "Add-to-cart rate: 11.40% with treatment vs 9.00% with control (+26.7%, 95% CI +16.2% to +37.2%).",
-      revenuePerVisitor: "Revenue per visitor: 1.90 EUR with treatment vs 1.50 EUR with control (+26.7%, 95% CI +7.4% to +45.9%).",
+      revenuePerVisitor: "Revenue per visitor: €1.90 with treatment vs €1.50 with control (+26.7%, 95% CI +7.4% to +45.9%).",
     });
     // 300/10,000 vs 380/10,000: z = 0.008/√(0.034·0.966·2e-4) = 3.1214, two-sided p = 0.0018.
     expect(analysis.conversionRate.zScore).toBeCloseTo(0.008 / Math.sqrt(0.034 * 0.966 * 2e-4), 12);
@@ -49,6 +49,7 @@ describe("analyzeTest", () => {
     expect(analysis.arms.treatment).toMatchObject({ visitors: 10_000, orders: 380, conversionRate: 0.038, revenuePerVisitor: 1.9 });
     expect(analysis.readiness.ready).toBe(true);
     expect(analysis.warnings).toEqual([]);
+    expect(analysis.currencyCode).toBe("EUR");
     expectJsonSafe(analysis);
   });
 
@@ -78,6 +79,45 @@ describe("analyzeTest", () => {
     expect(analysis.verdict).toBe(verdict);
     expect(analysis.headlines.verdict).toEqual(headline);
     expectJsonSafe(analysis);
+  });
+
+  it.each([
+    {
+      name: "ended after 3 days",
+      overrides: { daysRunning: 3, control: arm(3_000, 90), treatment: arm(3_000, 100) },
+      verdict: "not_enough_data",
+      headline: "The test ended before it had enough data to pick a winner (it needed 7 full days and 30 orders in each arm).",
+    },
+    { name: "ended with a promising but unconfirmed lift", overrides: { daysRunning: 14, control: arm(14_000, 420), treatment: arm(14_000, 470) }, verdict: "no_difference_yet", headline: "The test ended with no clear difference in conversion rate." },
+    { name: "ended with a clear win", overrides: { treatment: arm(10_000, 380) }, verdict: "treatment_wins", headline: "Treatment wins: it converts better than control (95% confidence)." },
+    {
+      name: "ended with a broken split",
+      overrides: { control: arm(10_000, 300), treatment: arm(11_000, 500) },
+      verdict: "sample_ratio_mismatch",
+      headline: "Traffic split problem: 52.4% of visitors saw the treatment, but the test sends 50%. Results can't be trusted.",
+    },
+  ])("GIVEN a test $name WHEN analysed as ended THEN the verdict is $verdict and no more days are estimated", ({ overrides, verdict, headline }) => {
+    const analysis = analyzeTest(input({ ...overrides, ended: true }));
+
+    expect(analysis.verdict).toBe(verdict);
+    expect(analysis.headlines.verdict).toBe(headline);
+    expect(analysis.readiness.estimatedDaysRemaining).toBe(analysis.readiness.ready ? 0 : null);
+    expect(analysis.readiness.power.estimatedDaysRemaining).toBeNull();
+    expect(JSON.stringify(analysis.headlines)).not.toMatch(/more days?|yet/);
+    expectJsonSafe(analysis);
+  });
+
+  it("GIVEN an ended test without visitors WHEN analysed THEN the chance headline does not promise more data", () => {
+    const analysis = analyzeTest(input({ daysRunning: 0, control: arm(0, 0), treatment: arm(0, 0), ended: true }));
+
+    expect(analysis.headlines.chanceToBeatControl).toBe("Not enough visitors in both arms to compare");
+  });
+
+  it("GIVEN no ended flag or currency WHEN analysed THEN the test counts as running and the currency as unknown", () => {
+    const running = input({ daysRunning: 3, control: arm(3_000, 90), treatment: arm(3_000, 100) });
+
+    expect(analyzeTest(running)).toEqual(analyzeTest({ ...running, ended: false }));
+    expect(analyzeTest(running).currencyCode).toBeNull();
   });
 
   it("GIVEN zero traffic WHEN analysed THEN rates are 0, comparisons are null with reasons and the chance headline declines to guess", () => {

@@ -17,7 +17,7 @@ import { computeChanceToBeatControl, type ChanceToBeat } from "./chance-to-beat"
 import { CONFIDENCE_LEVEL } from "./confidence";
 import { formatChance, formatInterval, formatMoney, formatPercent, formatSignedPercent } from "./format-statistics";
 import { compareProportions, type ProportionComparison } from "./proportion-test";
-import { assessReadiness, type Readiness } from "./readiness";
+import { assessReadiness, MINIMUM_DAYS_RUNNING, MINIMUM_ORDERS_PER_ARM, type Readiness } from "./readiness";
 import { checkSampleRatio, type SampleRatioCheck } from "./sample-ratio";
 import { compareMeans, type MeanComparison } from "./welch-test";
 
@@ -30,6 +30,8 @@ export interface TestAnalysisInput {
   treatment: ArmTotals;
   /** Shop currency code for the revenue headline, e.g. "EUR"; amounts are plain numbers either way. */
   currencyCode?: string | null;
+  /** The test has ended (ABTest.endedAt set): the headlines report the outcome and estimate no more days. Default false. */
+  ended?: boolean;
 }
 
 export type Verdict = "treatment_wins" | "control_wins" | "no_difference_yet" | "not_enough_data" | "sample_ratio_mismatch";
@@ -60,6 +62,8 @@ export interface TestAnalysis {
   readiness: Readiness;
   /** Data caveats in plain words (e.g. counts capped at visitors); empty when none. */
   warnings: string[];
+  /** The input's currency code, for formatting the amounts above; null when unknown. */
+  currencyCode: string | null;
 }
 
 function decideVerdict(sampleRatio: SampleRatioCheck, readiness: Readiness, conversion: ProportionComparison): Verdict {
@@ -78,16 +82,22 @@ function pluralizeDays(days: number): string {
   return `${days} more ${days === 1 ? "day" : "days"}`;
 }
 
-function describeVerdict(verdict: Verdict, sampleRatio: SampleRatioCheck, readiness: Readiness): string {
+function describeVerdict(verdict: Verdict, sampleRatio: SampleRatioCheck, readiness: Readiness, ended: boolean): string {
   switch (verdict) {
     case "sample_ratio_mismatch": {
       const observed = sampleRatio.observedTreatmentShare ?? 0;
       return (
         `Traffic split problem: ${formatPercent(observed, 1)} of visitors saw the treatment, but the test sends ` +
-        `${formatPercent(sampleRatio.expectedTreatmentShare, 0)}. Results can't be trusted until this is fixed.`
+        `${formatPercent(sampleRatio.expectedTreatmentShare, 0)}. Results can't be trusted${ended ? "" : " until this is fixed"}.`
       );
     }
     case "not_enough_data": {
+      if (ended) {
+        return (
+          `The test ended before it had enough data to pick a winner (it needed ${MINIMUM_DAYS_RUNNING} full days ` +
+          `and ${MINIMUM_ORDERS_PER_ARM} orders in each arm).`
+        );
+      }
       const days = readiness.estimatedDaysRemaining;
       const pace = days === null ? "too early to estimate how long" : `about ${pluralizeDays(days)} at the current pace`;
       return `Not enough data to pick a winner yet (${pace}).`;
@@ -97,6 +107,7 @@ function describeVerdict(verdict: Verdict, sampleRatio: SampleRatioCheck, readin
     case "control_wins":
       return `Control wins: it converts better than treatment (${Math.round(CONFIDENCE_LEVEL * 100)}% confidence).`;
     case "no_difference_yet": {
+      if (ended) return "The test ended with no clear difference in conversion rate.";
       const { estimatedDaysRemaining, relativeLift } = readiness.power;
       if (estimatedDaysRemaining === null || relativeLift === null) return "No clear difference in conversion rate yet.";
       if (estimatedDaysRemaining > DAYS_PER_YEAR) {
@@ -115,8 +126,8 @@ function withArticle(percent: string): string {
   return /^(8|11(?!\d)|18(?!\d))/.test(percent) ? `an ${percent}` : `a ${percent}`;
 }
 
-function describeChance(probability: number, control: ArmSummary, treatment: ArmSummary): string {
-  if (control.visitors === 0 || treatment.visitors === 0) return "Not enough visitors in both arms to compare yet";
+function describeChance(probability: number, control: ArmSummary, treatment: ArmSummary, ended: boolean): string {
+  if (control.visitors === 0 || treatment.visitors === 0) return `Not enough visitors in both arms to compare${ended ? "" : " yet"}`;
   // Phrased from the side that is ahead, so the number is always the larger, easier-read one.
   return probability >= 0.5
     ? `Treatment has ${withArticle(formatChance(probability))} chance to beat control`
@@ -178,7 +189,9 @@ export function analyzeTest(input: TestAnalysisInput): TestAnalysis {
     treatmentVisitors: treatment.visitors,
     trafficSplit: input.trafficSplit,
   });
+  const ended = input.ended ?? false;
   const readiness = assessReadiness({
+    ended,
     daysRunning: input.daysRunning,
     control: { visitors: control.visitors, orders: control.orders },
     treatment: { visitors: treatment.visitors, orders: treatment.orders },
@@ -188,8 +201,8 @@ export function analyzeTest(input: TestAnalysisInput): TestAnalysis {
   return {
     verdict,
     headlines: {
-      verdict: describeVerdict(verdict, sampleRatio, readiness),
-      chanceToBeatControl: describeChance(chance.probability, control, treatment),
+      verdict: describeVerdict(verdict, sampleRatio, readiness, ended),
+      chanceToBeatControl: describeChance(chance.probability, control, treatment, ended),
       conversionRate: describeRate("Conversion rate", conversionRate),
       addToCartRate: describeRate("Add-to-cart rate", addToCartRate),
       revenuePerVisitor: describeRevenue(revenuePerVisitor, input.currencyCode),
@@ -203,5 +216,6 @@ export function analyzeTest(input: TestAnalysisInput): TestAnalysis {
     sampleRatio,
     readiness,
     warnings: collectWarnings(conversionRate, addToCartRate),
+    currencyCode: input.currencyCode ?? null,
   };
 }

@@ -54,9 +54,16 @@ describe("percent and money formatting", () => {
   });
 
   it.each([
-    [1.235, "EUR", "1.24 EUR"],
+    [1.235, "EUR", "€1.24"],
+    [1234.5, "USD", "$1,234.50"],
+    // Intl separates a code-style symbol with a no-break space.
+    [0.5, "CHF", "CHF\u00a00.50"],
+    [1990, "JPY", "¥1,990.00"],
+    [-0.001, "EUR", "€0.00"],
     [1234.5, null, "1234.50"],
     [-0.001, undefined, "0.00"],
+    [1.235, "", "1.24"],
+    [1.235, "EURO", "1.24"],
   ])("GIVEN %d %s WHEN formatMoney THEN %s", (amount, currency, expected) => {
     expect(formatMoney(amount, currency)).toBe(expected);
   });

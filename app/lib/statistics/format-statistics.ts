@@ -1,5 +1,6 @@
 // Plain-words formatting of the statistics for the admin page. Locale-independent on purpose
-// (toFixed, ASCII minus) so a headline reads the same on every server and in snapshots.
+// (toFixed, ASCII minus; money through Intl with a fixed "en-US") so a headline reads the same on
+// every server, in the browser that hydrates it and in snapshots.
 import { CONFIDENCE_LEVEL, type ConfidenceInterval } from "./confidence";
 
 /**
@@ -44,10 +45,24 @@ export function formatInterval(interval: ConfidenceInterval, decimals = 1): stri
   return `${Math.round(CONFIDENCE_LEVEL * 100)}% CI ${formatSignedPercent(interval.lower, decimals)} to ${formatSignedPercent(interval.upper, decimals)}`;
 }
 
-/** A money amount with two decimals and an optional currency code: "1.23 EUR". */
+/**
+ * A money amount with two decimals in the shop currency: "€1,234.50", "CHF 1.24"; a plain "1234.50"
+ * when the currency is missing or not an ISO 4217 code. Two decimals even for JPY: the amounts
+ * include per-visitor averages.
+ */
 export function formatMoney(amount: number, currencyCode?: string | null): string {
-  const text = withoutNegativeZero(roundHalfAwayFromZero(amount, 2)).toFixed(2);
-  return currencyCode ? `${text} ${currencyCode}` : text;
+  // Rounded here first: Intl rounds the binary value, so 1.235 would show as 1.23.
+  const rounded = withoutNegativeZero(roundHalfAwayFromZero(amount, 2));
+  const format = currencyCode ? currencyFormat(currencyCode) : null;
+  return format ? format.format(rounded) : rounded.toFixed(2);
+}
+
+function currencyFormat(currencyCode: string): Intl.NumberFormat | null {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currencyCode, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  } catch {
+    return null;
+  }
 }
 
 function withoutNegativeZero(value: number): number {

@@ -77,6 +77,31 @@ describe("assessReadiness", () => {
     expect(power.estimatedDaysRemaining).toBe(0);
   });
 
+  it.each([
+    { name: "ended on day 3 short of orders", input: { daysRunning: 3, control: arm(300, 15), treatment: arm(300, 10) }, ready: false, codes: ["too_few_days", "too_few_orders_control", "too_few_orders_treatment"], days: null },
+    { name: "ended after a week, control short", input: { daysRunning: 7, control: arm(700, 15), treatment: arm(700, 35) }, ready: false, codes: ["too_few_orders_control"], days: null },
+    { name: "ended with enough of everything", input: { daysRunning: 10, control: arm(1000, 30), treatment: arm(1000, 31) }, ready: true, codes: [], days: 0 },
+  ])("GIVEN a test $name WHEN assessed as ended THEN no days are estimated", ({ input, ready, codes, days }) => {
+    const readiness = assessReadiness({ ...input, ended: true });
+
+    expect(readiness.ready).toBe(ready);
+    expect(readiness.reasons.map((reason) => reason.code)).toEqual(codes);
+    expect(readiness.estimatedDaysRemaining).toBe(days);
+  });
+
+  it("GIVEN an ended test with an observed lift WHEN assessed THEN the reasons speak in the past and the power estimate names no days", () => {
+    const readiness = assessReadiness({ daysRunning: 3.2, control: arm(10_000, 300), treatment: arm(10_000, 330), ended: true });
+
+    expect(readiness.reasons[0].message).toBe("The test ran 3 of the 7 full days needed (a full week, so every weekday counts).");
+    expect(readiness.power).toEqual({ estimatedDaysRemaining: null, visitorsNeeded: { control: 53_211, treatment: 53_211 }, relativeLift: expect.closeTo(0.1, 12), reason: "the test has ended" });
+  });
+
+  it("GIVEN no ended flag WHEN assessed THEN it is the same as a running test", () => {
+    const input = { daysRunning: 3, control: arm(300, 15), treatment: arm(300, 10) };
+
+    expect(assessReadiness(input)).toEqual(assessReadiness({ ...input, ended: false }));
+  });
+
   it.each<ReadinessInput>([
     { daysRunning: -1, control: arm(1, 0), treatment: arm(1, 0) },
     { daysRunning: Number.NaN, control: arm(1, 0), treatment: arm(1, 0) },

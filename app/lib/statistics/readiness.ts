@@ -49,6 +49,8 @@ export interface ReadinessInput {
   daysRunning: number;
   control: ArmProgress;
   treatment: ArmProgress;
+  /** The test has ended: no more data will come, so no estimate of days remaining is made. Default false. */
+  ended?: boolean;
 }
 
 export type ReadinessReasonCode = "too_few_days" | "too_few_orders_control" | "too_few_orders_treatment";
@@ -60,7 +62,7 @@ export interface ReadinessReason {
 
 /** Visitors each arm needs for TARGET_POWER to detect the currently observed conversion difference. */
 export interface PowerEstimate {
-  /** ESTIMATE of further days until both arms have those visitors at the current daily pace; 0 if they already do. */
+  /** ESTIMATE of further days until both arms have those visitors at the current daily pace; 0 if they already do; null once the test has ended. */
   estimatedDaysRemaining: number | null;
   visitorsNeeded: { control: number; treatment: number } | null;
   /** The observed relative conversion lift the estimate is sized for (it assumes that lift is real). */
@@ -77,7 +79,7 @@ export interface Readiness {
   /**
    * ESTIMATE of further days until the minimums are met, from each arm's average daily orders so
    * far; 0 when ready; null when there is nothing to extrapolate from (under a day of data, or an
-   * arm still short of orders has none yet).
+   * arm still short of orders has none yet) and once the test has ended.
    */
   estimatedDaysRemaining: number | null;
   power: PowerEstimate;
@@ -129,7 +131,7 @@ function estimateDaysToOrders(orders: number, daysRunning: number): number | nul
   return ceilDays((MINIMUM_ORDERS_PER_ARM - orders) / (orders / daysRunning));
 }
 
-function estimatePower({ daysRunning, control, treatment }: ReadinessInput): PowerEstimate {
+function estimatePower({ daysRunning, control, treatment, ended = false }: ReadinessInput): PowerEstimate {
   const unavailable = (reason: string, relativeLift: number | null = null): PowerEstimate => ({
     estimatedDaysRemaining: null,
     visitorsNeeded: null,
@@ -151,6 +153,7 @@ function estimatePower({ daysRunning, control, treatment }: ReadinessInput): Pow
     power: TARGET_POWER,
   });
   const visitorsNeeded = { control: Math.ceil(needed.control), treatment: Math.ceil(needed.treatment) };
+  if (ended) return { ...unavailable("the test has ended", relativeLift), visitorsNeeded };
   if (daysRunning < MINIMUM_DAYS_TO_EXTRAPOLATE) return { ...unavailable("less than a day of data to extrapolate from", relativeLift), visitorsNeeded };
   const daysFor = (neededVisitors: number, visitors: number) => ceilDays((neededVisitors - visitors) / (visitors / daysRunning));
   const estimatedDaysRemaining = Math.max(daysFor(visitorsNeeded.control, control.visitors), daysFor(visitorsNeeded.treatment, treatment.visitors));
@@ -158,7 +161,7 @@ function estimatePower({ daysRunning, control, treatment }: ReadinessInput): Pow
 }
 
 export function assessReadiness(input: ReadinessInput): Readiness {
-  const { daysRunning, control, treatment } = input;
+  const { daysRunning, control, treatment, ended = false } = input;
   if (!(daysRunning >= 0) || !Number.isFinite(daysRunning)) throw new RangeError(`daysRunning must be a non-negative number, got ${daysRunning}`);
   validateProgress(control, "control");
   validateProgress(treatment, "treatment");
@@ -168,7 +171,7 @@ export function assessReadiness(input: ReadinessInput): Readiness {
   if (fullDaysRunning < MINIMUM_DAYS_RUNNING) {
     reasons.push({
       code: "too_few_days",
-      message: `The test has run ${fullDaysRunning} of the ${MINIMUM_DAYS_RUNNING} full days needed (a full week, so every weekday counts).`,
+      message: `The test ${ended ? "ran" : "has run"} ${fullDaysRunning} of the ${MINIMUM_DAYS_RUNNING} full days needed (a full week, so every weekday counts).`,
     });
   }
   for (const [code, label, arm] of [
@@ -185,7 +188,7 @@ export function assessReadiness(input: ReadinessInput): Readiness {
   const ready = reasons.length === 0;
   const estimatedDaysRemaining = ready
     ? 0
-    : daysForControl === null || daysForTreatment === null
+    : ended || daysForControl === null || daysForTreatment === null
       ? null
       : Math.max(daysForDuration, daysForControl, daysForTreatment);
 

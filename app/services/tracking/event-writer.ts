@@ -104,14 +104,29 @@ async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> 
   rows.forEach((row, index) => {
     if (!firstIndex.has(keyOf(row))) firstIndex.set(keyOf(row), index);
   });
-  const unique = [...firstIndex.values()].map((index) => rows[index]);
+  // Key order makes concurrent batches that share events (resends) wait on each other instead of
+  // deadlocking; the rollup trigger locks its rows in key order too.
+  const unique = [...firstIndex.values()].map((index) => rows[index]).sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
   const columns: unknown[][] = Array.from({ length: 15 }, () => new Array(unique.length));
   unique.forEach((row, i) => {
     const values = [randomUUID(), row.shopId, row.testId, row.arm, row.eventType, row.productId, row.variantId, row.visitorId,
       row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString(), row.createdAt.toISOString()];
     values.forEach((value, column) => (columns[column][i] = value));
   });
-  const result = await pool.query<{ shopId: string; eventId: string }>(INSERT_SQL, columns);
+  const result = await queryRetryingDeadlocks(pool, columns);
   const inserted = new Set(result.rows.map(keyOf));
   return rows.map((row, index) => firstIndex.get(keyOf(row)) === index && inserted.has(keyOf(row)));
+}
+
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A deadlock rolls the whole statement back, and ON CONFLICT makes the retry exactly-once. */
+async function queryRetryingDeadlocks(pool: pg.Pool, columns: unknown[][], attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pool.query<{ shopId: string; eventId: string }>(INSERT_SQL, columns);
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: string }).code !== "40P01") throw error;
+    }
+  }
 }
