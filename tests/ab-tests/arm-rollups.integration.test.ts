@@ -118,6 +118,7 @@ describe("arm rollups", () => {
     await prisma.aBTest.delete({ where: { id: test.id } });
     expect(await prisma.aBTestArmTotals.count({ where: { testId: test.id } })).toBe(0);
     expect(await prisma.aBTestVisitor.count({ where: { testId: test.id } })).toBe(0);
+    expect(await prisma.aBTestVisitorRevenue.count({ where: { testId: test.id } })).toBe(0);
     await check(other.id);
   });
 

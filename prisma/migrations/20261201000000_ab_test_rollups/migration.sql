@@ -3,12 +3,18 @@ CREATE TABLE "ABTestVisitor" (
     "testId" TEXT NOT NULL,
     "arm" "Arm" NOT NULL,
     "visitorId" TEXT NOT NULL,
-    "impressions" INTEGER NOT NULL DEFAULT 0,
-    "addToCarts" INTEGER NOT NULL DEFAULT 0,
-    "units" INTEGER NOT NULL DEFAULT 0,
-    "revenue" DECIMAL(16,2) NOT NULL DEFAULT 0,
 
     CONSTRAINT "ABTestVisitor_pkey" PRIMARY KEY ("testId","arm","visitorId")
+);
+
+-- CreateTable
+CREATE TABLE "ABTestVisitorRevenue" (
+    "testId" TEXT NOT NULL,
+    "arm" "Arm" NOT NULL,
+    "visitorId" TEXT NOT NULL,
+    "revenue" DECIMAL(16,2) NOT NULL,
+
+    CONSTRAINT "ABTestVisitorRevenue_pkey" PRIMARY KEY ("testId","arm","visitorId")
 );
 
 -- CreateTable
@@ -50,6 +56,9 @@ CREATE TABLE "ABTestDailyArm" (
 ALTER TABLE "ABTestVisitor" ADD CONSTRAINT "ABTestVisitor_testId_fkey" FOREIGN KEY ("testId") REFERENCES "ABTest"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "ABTestVisitorRevenue" ADD CONSTRAINT "ABTestVisitorRevenue_testId_fkey" FOREIGN KEY ("testId") REFERENCES "ABTest"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "ABTestOrder" ADD CONSTRAINT "ABTestOrder_testId_fkey" FOREIGN KEY ("testId") REFERENCES "ABTest"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
@@ -61,24 +70,26 @@ ALTER TABLE "ABTestDailyArm" ADD CONSTRAINT "ABTestDailyArm_testId_fkey" FOREIGN
 
 
 -- Hand-written: the triggers that keep the rollups equal to a recount of "ABTestEvent" on every write
--- path (the /track writer, scripts, seeds). Inserts are folded in incrementally from the
--- transition table; the rare update or delete (customers/redact, a deleted test) rebuilds the tests
--- it touched. Locks are taken in key order so concurrent batches queue instead of deadlocking.
+-- path (the /track writer, scripts, seeds). Inserts are folded in incrementally from the transition
+-- table of the statement; the rare update or delete (customers/redact, a deleted test) rebuilds the
+-- tests it touched. Rows are locked in key order so concurrent batches queue instead of deadlocking.
+-- A returning visitor costs one index probe: only first impressions and purchases write rows.
 
 CREATE FUNCTION "ab_test_rebuild_rollups"(test_ids TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM "ABTestVisitor" WHERE "testId" = ANY(test_ids);
+  DELETE FROM "ABTestVisitorRevenue" WHERE "testId" = ANY(test_ids);
   DELETE FROM "ABTestOrder" WHERE "testId" = ANY(test_ids);
   DELETE FROM "ABTestArmTotals" WHERE "testId" = ANY(test_ids);
   DELETE FROM "ABTestDailyArm" WHERE "testId" = ANY(test_ids);
 
-  INSERT INTO "ABTestVisitor" ("testId", "arm", "visitorId", "impressions", "addToCarts", "units", "revenue")
-  SELECT "testId", "arm", "visitorId",
-    count(*) FILTER (WHERE "eventType" = 'IMPRESSION'),
-    count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART'),
-    coalesce(sum("quantity") FILTER (WHERE "eventType" = 'PURCHASE'), 0),
-    coalesce(sum("revenue") FILTER (WHERE "eventType" = 'PURCHASE'), 0)
-  FROM "ABTestEvent" WHERE "testId" = ANY(test_ids)
+  INSERT INTO "ABTestVisitor" ("testId", "arm", "visitorId")
+  SELECT DISTINCT "testId", "arm", "visitorId" FROM "ABTestEvent"
+  WHERE "testId" = ANY(test_ids) AND "eventType" = 'IMPRESSION';
+
+  INSERT INTO "ABTestVisitorRevenue" ("testId", "arm", "visitorId", "revenue")
+  SELECT "testId", "arm", "visitorId", coalesce(sum("revenue"), 0) FROM "ABTestEvent"
+  WHERE "testId" = ANY(test_ids) AND "eventType" = 'PURCHASE'
   GROUP BY 1, 2, 3;
 
   INSERT INTO "ABTestOrder" ("testId", "arm", "orderId")
@@ -86,35 +97,35 @@ BEGIN
   WHERE "testId" = ANY(test_ids) AND "eventType" = 'PURCHASE' AND "orderId" IS NOT NULL;
 
   INSERT INTO "ABTestArmTotals" ("testId", "arm", "visitors", "impressions", "addToCarts", "orders", "units", "revenue", "revenueSumOfSquares")
-  SELECT v."testId", v."arm",
-    count(*) FILTER (WHERE v."impressions" > 0), sum(v."impressions"), sum(v."addToCarts"),
-    coalesce(max(o."orders"), 0), sum(v."units"), sum(v."revenue"), sum(v."revenue" * v."revenue")
-  FROM "ABTestVisitor" v
-  LEFT JOIN (SELECT "testId", "arm", count(*) AS "orders" FROM "ABTestOrder" WHERE "testId" = ANY(test_ids) GROUP BY 1, 2) o
-    ON o."testId" = v."testId" AND o."arm" = v."arm"
-  WHERE v."testId" = ANY(test_ids)
+  SELECT e."testId", e."arm",
+    (SELECT count(*) FROM "ABTestVisitor" v WHERE v."testId" = e."testId" AND v."arm" = e."arm"),
+    count(*) FILTER (WHERE e."eventType" = 'IMPRESSION'),
+    count(*) FILTER (WHERE e."eventType" = 'ADD_TO_CART'),
+    (SELECT count(*) FROM "ABTestOrder" o WHERE o."testId" = e."testId" AND o."arm" = e."arm"),
+    coalesce(sum(e."quantity") FILTER (WHERE e."eventType" = 'PURCHASE'), 0),
+    coalesce(sum(e."revenue") FILTER (WHERE e."eventType" = 'PURCHASE'), 0),
+    (SELECT coalesce(sum(r."revenue" * r."revenue"), 0) FROM "ABTestVisitorRevenue" r WHERE r."testId" = e."testId" AND r."arm" = e."arm")
+  FROM "ABTestEvent" e WHERE e."testId" = ANY(test_ids)
   GROUP BY 1, 2;
 END $$;
 
 CREATE FUNCTION "ab_test_rollups_after_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  WITH delta AS (
-    SELECT "testId", "arm", "visitorId",
-      count(*) FILTER (WHERE "eventType" = 'IMPRESSION')::int AS "impressions",
-      count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART')::int AS "addToCarts",
-      coalesce(sum("quantity") FILTER (WHERE "eventType" = 'PURCHASE'), 0)::int AS "units",
-      coalesce(sum("revenue") FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS "revenue"
-    FROM new_events GROUP BY 1, 2, 3
-  ), visitors AS (
-    INSERT INTO "ABTestVisitor" AS v ("testId", "arm", "visitorId", "impressions", "addToCarts", "units", "revenue")
-    SELECT * FROM delta ORDER BY 1, 2, 3
-    ON CONFLICT ("testId", "arm", "visitorId") DO UPDATE SET
-      "impressions" = v."impressions" + excluded."impressions",
-      "addToCarts" = v."addToCarts" + excluded."addToCarts",
-      "units" = v."units" + excluded."units",
-      "revenue" = v."revenue" + excluded."revenue"
-    RETURNING v."testId", v."arm", v."visitorId", v."impressions", v."revenue"
-  ), orders AS (
+  WITH new_visitors AS (
+    INSERT INTO "ABTestVisitor" ("testId", "arm", "visitorId")
+    SELECT DISTINCT "testId", "arm", "visitorId" FROM new_events WHERE "eventType" = 'IMPRESSION'
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+    RETURNING "testId", "arm"
+  ), revenue_delta AS (
+    SELECT "testId", "arm", "visitorId", coalesce(sum("revenue"), 0) AS "revenue"
+    FROM new_events WHERE "eventType" = 'PURCHASE' GROUP BY 1, 2, 3
+  ), revenues AS (
+    INSERT INTO "ABTestVisitorRevenue" AS r ("testId", "arm", "visitorId", "revenue")
+    SELECT * FROM revenue_delta ORDER BY 1, 2, 3
+    ON CONFLICT ("testId", "arm", "visitorId") DO UPDATE SET "revenue" = r."revenue" + excluded."revenue"
+    RETURNING r."testId", r."arm", r."visitorId", r."revenue"
+  ), new_orders AS (
     INSERT INTO "ABTestOrder" ("testId", "arm", "orderId")
     SELECT DISTINCT "testId", "arm", "orderId" FROM new_events
     WHERE "eventType" = 'PURCHASE' AND "orderId" IS NOT NULL
@@ -122,20 +133,24 @@ BEGIN
     ON CONFLICT DO NOTHING
     RETURNING "testId", "arm"
   ), arm_delta AS (
-    -- The row after the upsert minus the delta of this statement is the row before it: a visitor is new to
-    -- the count of its arm when its first impressions are in this delta, and Σ revenue² moves by new² − old².
-    SELECT d."testId", d."arm",
-      count(*) FILTER (WHERE d."impressions" > 0 AND v."impressions" = d."impressions") AS "visitors",
-      sum(d."impressions") AS "impressions", sum(d."addToCarts") AS "addToCarts", sum(d."units") AS "units",
-      sum(d."revenue") AS "revenue",
-      sum(v."revenue" * v."revenue" - (v."revenue" - d."revenue") * (v."revenue" - d."revenue")) AS "revenueSumOfSquares"
-    FROM delta d JOIN visitors v USING ("testId", "arm", "visitorId")
-    GROUP BY 1, 2
+    SELECT "testId", "arm",
+      count(*) FILTER (WHERE "eventType" = 'IMPRESSION') AS "impressions",
+      count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART') AS "addToCarts",
+      coalesce(sum("quantity") FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS "units",
+      coalesce(sum("revenue") FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS "revenue"
+    FROM new_events GROUP BY 1, 2
   )
   INSERT INTO "ABTestArmTotals" AS t ("testId", "arm", "visitors", "impressions", "addToCarts", "orders", "units", "revenue", "revenueSumOfSquares")
-  SELECT a."testId", a."arm", a."visitors", a."impressions", a."addToCarts",
-    (SELECT count(*) FROM orders o WHERE o."testId" = a."testId" AND o."arm" = a."arm"),
-    a."units", a."revenue", a."revenueSumOfSquares"
+  SELECT a."testId", a."arm",
+    (SELECT count(*) FROM new_visitors v WHERE v."testId" = a."testId" AND v."arm" = a."arm"),
+    a."impressions", a."addToCarts",
+    (SELECT count(*) FROM new_orders o WHERE o."testId" = a."testId" AND o."arm" = a."arm"),
+    a."units", a."revenue",
+    -- The row after the upsert minus the delta of this statement is the row before it, so the sum of
+    -- squares moves by new squared minus old squared without rereading anything.
+    (SELECT coalesce(sum(r."revenue" * r."revenue" - (r."revenue" - d."revenue") * (r."revenue" - d."revenue")), 0)
+     FROM revenues r JOIN revenue_delta d USING ("testId", "arm", "visitorId")
+     WHERE r."testId" = a."testId" AND r."arm" = a."arm")
   FROM arm_delta a ORDER BY 1, 2
   ON CONFLICT ("testId", "arm") DO UPDATE SET
     "visitors" = t."visitors" + excluded."visitors",
