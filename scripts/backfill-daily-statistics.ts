@@ -1,7 +1,7 @@
 // bun run backfill:statistics [-- --days N | --start YYYY-MM-DD --end YYYY-MM-DD] [--shop DOMAIN] [--dry-run] [--force]
 import { addDays, isDay, yesterday } from "../app/lib/days";
 import { planBackfill } from "../app/services/statistics-export/plan-backfill";
-import { exportShopDay } from "../app/services/statistics-export/statistics-export-orchestrator.service";
+import { exportShopDays } from "../app/services/statistics-export/statistics-export-orchestrator.service";
 import { fail, finishScript, ok, parseFlags, startScript } from "./lib/script-runtime";
 
 const HELP = `Export daily statistics for past days (completes PENDING/FAILED shop-days, skips COMPLETED ones).
@@ -61,15 +61,20 @@ try {
   } else {
     const deps = createExportDeps();
     const tty = process.stdout.isTTY;
-    for (const [index, item] of todo.entries()) {
-      if (tty) process.stdout.write(`\r${progressBar(index, todo.length)} ${item.shop} ${item.day}\x1b[K`);
-      const result = await exportShopDay(deps, item.shopId, item.day, { force: flags.force });
-      if (tty) process.stdout.write("\r\x1b[K");
-      if (result.status === "FAILED") {
-        failures++;
-        fail(`${result.shop} ${result.day}: FAILED after ${result.durationMs} ms — ${result.error}`);
-      } else ok(`${result.shop} ${result.day}: ${result.status} (${result.rows} rows, ${result.durationMs} ms)`);
-    }
+    let done = 0;
+    if (tty) process.stdout.write(progressBar(0, todo.length));
+    // One metrics pass per day for all its shops (the cron's path); results arrive per shop-day.
+    await exportShopDays(deps, todo, {
+      force: flags.force,
+      onResult(result) {
+        if (tty) process.stdout.write("\r\x1b[K");
+        if (result.status === "FAILED") {
+          failures++;
+          fail(`${result.shop} ${result.day}: FAILED after ${result.durationMs} ms — ${result.error}`);
+        } else ok(`${result.shop} ${result.day}: ${result.status} (${result.rows} rows, ${result.durationMs} ms)`);
+        if (tty) process.stdout.write(progressBar(++done, todo.length));
+      },
+    });
     console.log(`${todo.length - failures} exported, ${failures} failed, ${plan.length - todo.length} skipped`);
   }
 } catch (error) {

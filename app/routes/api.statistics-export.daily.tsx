@@ -5,7 +5,7 @@ import { jsonError } from "../lib/api-error";
 import { secretsMatch } from "../lib/constant-time";
 import { isDay } from "../lib/days";
 import { findActiveShops } from "../services/shopify/find-active-shops";
-import { exportShopDay, runDailyExport } from "../services/statistics-export/statistics-export-orchestrator.service";
+import { exportShopDays, runDailyExport } from "../services/statistics-export/statistics-export-orchestrator.service";
 import { createExportDeps } from "../statistics-export.server";
 
 // Vercel: the longest a function may run on the plan; the run stops starting shop-days well before it
@@ -30,9 +30,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   let summary;
   if (query.data.date) {
     const { shops } = await findActiveShops(deps.prisma, query.data.shop ? [query.data.shop] : undefined);
-    const results = [];
-    for (const shop of shops) results.push(await exportShopDay(deps, shop.id, query.data.date));
-    summary = { day: query.data.date, results };
+    const day = query.data.date;
+    summary = { day, results: await exportShopDays(deps, shops.map((shop) => ({ shopId: shop.id, day }))) };
   } else {
     summary = await runDailyExport(deps, { budgetMs: BUDGET_MS, shopDomain: query.data.shop });
   }

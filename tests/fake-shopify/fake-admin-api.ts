@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { DEFAULT_ADMIN_API_VERSION, loadAdminSchema } from "./admin-schema";
-import type { FakeShopSeed } from "./catalog";
+import type { FakeImage, FakeProduct, FakeShopSeed } from "./catalog";
 import { FailureQueue, failureInjectionSchema, type FailureInjection, type FailureKind, type InjectedFailure } from "./failures";
 import {
   answerGraphqlRequest,
@@ -101,6 +101,35 @@ async function readBody(req: http.IncomingMessage): Promise<string | null> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+interface ImageEntry {
+  image: FakeImage;
+  product: FakeProduct;
+  position: number;
+}
+
+// Images by file name per shop: an export asks for tens of thousands of them, and scanning a large
+// catalog for each made the fake the bottleneck. A test may edit products in place between requests,
+// so a hit is checked against the live catalog and a miss or stale hit rebuilds the index once.
+const imageIndexes = new WeakMap<ShopState, Map<string, ImageEntry>>();
+
+function indexImages(shop: ShopState): Map<string, ImageEntry> {
+  const index = new Map<string, ImageEntry>();
+  shop.products.forEach((product, position) => {
+    for (const image of product.media) if (!index.has(image.fileName)) index.set(image.fileName, { image, product, position });
+  });
+  imageIndexes.set(shop, index);
+  return index;
+}
+
+function findImage(shop: ShopState, fileName: string): FakeImage | undefined {
+  const isCurrent = (entry: ImageEntry | undefined): entry is ImageEntry =>
+    entry !== undefined && shop.products[entry.position] === entry.product && entry.product.media.includes(entry.image) && entry.image.fileName === fileName;
+  const cached = imageIndexes.get(shop)?.get(fileName);
+  if (isCurrent(cached)) return cached.image;
+  const rebuilt = indexImages(shop).get(fileName);
+  return isCurrent(rebuilt) ? rebuilt.image : undefined;
 }
 
 export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Promise<FakeAdminApi> {
@@ -222,7 +251,7 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
     if (failure && (await answerWithFailure(req, res, failure, () => null))) {
       return record(failure.kind === "network" ? 0 : res.statusCode, failure.kind);
     }
-    const image = shop?.products.flatMap((product) => product.media).find((media) => media.fileName === fileName);
+    const image = shop && findImage(shop, fileName);
     if (!image) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("Not Found");
       return record(404, failure?.kind ?? null);

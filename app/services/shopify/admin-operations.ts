@@ -118,22 +118,37 @@ export interface MediaNode {
   image?: { url: string; altText: string | null; width: number | null; height: number | null } | null;
 }
 
+export interface VariantNode {
+  id: string;
+  title: string;
+  sku: string | null;
+  price: string;
+  media: { nodes: { id: string }[] };
+}
+
+export interface VariantConnection {
+  pageInfo: PageInfo;
+  nodes: VariantNode[];
+}
+
 export interface ProductNode {
   id: string;
   title: string;
   handle: string;
   status: string;
   media: { pageInfo: PageInfo; nodes: MediaNode[] };
+  variants: VariantConnection;
 }
 
-// Page sizes keep each query under Shopify's 1,000-point single-query cost limit
-// (25 × (1 + 2 + 15 × 2) + 2 = 827).
+// A page carries its products' variants, so the export can process the catalog page by page.
+// Sizes keep it under Shopify's 1,000-point single-query cost limit:
+// 10 × (1 + (2 + 15 × 2) + (2 + 10 × (1 + 2 + 3))) + 2 = 952.
 export const PRODUCTS_PAGE = defineOperation<
   { products: { pageInfo: PageInfo; nodes: ProductNode[] } },
   { after: string | null; query?: string | null }
 >(`#graphql
   query ProductsPage($after: String, $query: String) {
-    products(first: 25, after: $after, sortKey: ID, query: $query) {
+    products(first: 10, after: $after, sortKey: ID, query: $query) {
       pageInfo { hasNextPage endCursor }
       nodes {
         id
@@ -147,6 +162,10 @@ export const PRODUCTS_PAGE = defineOperation<
             mediaContentType
             ... on MediaImage { image { url altText width height } }
           }
+        }
+        variants(first: 10) {
+          pageInfo { hasNextPage endCursor }
+          nodes { id title sku price media(first: 3) { nodes { id } } }
         }
       }
     }
@@ -172,27 +191,13 @@ export const PRODUCT_MEDIA_PAGE = defineOperation<
   }
 `);
 
-export interface VariantNode {
-  id: string;
-  title: string;
-  sku: string | null;
-  price: string;
-  product: { id: string; title: string; handle: string };
-  media: { nodes: { id: string }[] };
-}
-
-// 100 × (1 + 1 + 2 + 3 × 1) + 2 = 702 points.
-export const PRODUCT_VARIANTS_PAGE = defineOperation<{ productVariants: { pageInfo: PageInfo; nodes: VariantNode[] } }, { after: string | null }>(`#graphql
-  query ProductVariantsPage($after: String) {
-    productVariants(first: 100, after: $after, sortKey: ID) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id
-        title
-        sku
-        price
-        product { id title handle }
-        media(first: 3) { nodes { id } }
+/** The rest of a product's variants when it has more than PRODUCTS_PAGE fetched: 1 + 2 + 150 × 6 = 903 points. */
+export const PRODUCT_VARIANTS_PAGE = defineOperation<{ product: { variants: VariantConnection } | null }, { id: string; after: string | null }>(`#graphql
+  query ProductVariantsPage($id: ID!, $after: String) {
+    product(id: $id) {
+      variants(first: 150, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id title sku price media(first: 3) { nodes { id } } }
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildDailyRows, rate } from "./build-daily-rows";
+import { buildDailyRows, createDailyRowPager, rate } from "./build-daily-rows";
 import type { VariantMetrics } from "./metrics-calculator.service";
 import type { CatalogProduct } from "./product-fetcher.service";
 
@@ -50,6 +50,29 @@ describe("buildDailyRows", () => {
       ["", "", "TREATMENT"],
       ["", "gid://shopify/ProductVariant/91", "CONTROL"],
     ]);
+  });
+
+  it("GIVEN the catalog in pages with metrics-only products before, between and after them THEN the pages' rows are the whole catalog's rows", () => {
+    const catalog = [product(3, [31, 32]), product(5, [51]), product(8, [81]), product(12, [121])];
+    const images = new Map([[`gid://shopify/ProductVariant/51`, [{ mediaId: "m", r2Key: "k" }]]]);
+    const input = {
+      ...base,
+      tests: [{ id: "t1", productId: "gid://shopify/Product/5" }],
+      metrics: [metrics(1, 11, "CONTROL"), metrics(5, "", "TREATMENT"), metrics(6, 61, "CONTROL"), metrics(8, 81, "TREATMENT"), metrics(9, 91, "CONTROL"), metrics(20, 201, "TREATMENT")],
+    };
+
+    const pager = createDailyRowPager(input);
+    const paged = [...pager.page(catalog.slice(0, 2), images), ...pager.page([], images), ...pager.page(catalog.slice(2), images), ...pager.rest()];
+
+    expect(paged).toEqual(buildDailyRows({ ...input, catalog, images }));
+    expect(paged.map((row) => row.productId.split("/").pop())).toEqual(["1", "3", "3", "5", "5", "5", "6", "8", "9", "12", "20"]);
+  });
+
+  it("GIVEN a page that does not continue in ascending product id order THEN the pager refuses it", () => {
+    const pager = createDailyRowPager({ ...base, tests: [], metrics: [] });
+    pager.page([product(5, [51])], new Map());
+
+    expect(() => pager.page([product(4, [41])], new Map())).toThrow(/out of id order/);
   });
 
   it.each([

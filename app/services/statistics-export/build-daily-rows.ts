@@ -1,6 +1,7 @@
 // Assembles a shop-day's rows (pure): every variant of every product gets a row, zeros included; a
 // variant under a test that day gets one row per arm, other variants one NONE row; metrics for
 // products no longer in the catalog still appear, so the export always adds up to the raw events.
+// Rows are made per catalog page (createDailyRowPager), so a 100k-variant day never exists as one array.
 import type { CatalogProduct } from "./product-fetcher.service";
 import type { VariantMetrics } from "./metrics-calculator.service";
 
@@ -81,28 +82,14 @@ interface VariantEntry {
   arms: number;
 }
 
-export interface DailyRowSource {
-  /** How many rows `rows()` yields. */
-  count: number;
-  /** The rows in export order, made on demand: a 100k-variant day never exists as one array of rows. */
-  rows(): Generator<DailyRow>;
-}
+const armsOf = (bits: number): StatisticsArm[] =>
+  bits === 0 ? ["NONE"] : [...(bits & CONTROL ? ["CONTROL" as const] : []), ...(bits & TREATMENT ? ["TREATMENT" as const] : [])];
 
-/**
- * The day's rows as a source that can be walked several times (files, then persistence), each walk
- * making rows chunk by chunk from a compact sorted index instead of holding ~100k row objects at once.
- */
-export function planDailyRows(input: BuildDailyRowsInput): DailyRowSource {
+/** The rows in export order: by product id, then variant id (numeric tails, as Shopify's ids order). */
+export function buildDailyRows(input: BuildDailyRowsInput): DailyRow[] {
   const testByProduct = new Map(input.tests.map((test) => [test.productId, test.id]));
   const metricsByKey = new Map(input.metrics.map((metrics) => [`${metrics.productId}|${metrics.variantId}|${metrics.arm}`, metrics]));
-  // Keyed by the id strings themselves (nested maps), so indexing a large catalog makes no new strings.
   const byProduct = new Map<string, Map<string, VariantEntry>>();
-  const productOrders = new Map<string, bigint>();
-  const productOrder = (id: string) => {
-    let order = productOrders.get(id);
-    if (order === undefined) productOrders.set(id, (order = numericOrder(id)));
-    return order;
-  };
   const entriesOf = (productId: string) => {
     let entries = byProduct.get(productId);
     if (!entries) byProduct.set(productId, (entries = new Map()));
@@ -112,8 +99,9 @@ export function planDailyRows(input: BuildDailyRowsInput): DailyRowSource {
   for (const product of input.catalog) {
     const testedArms = testByProduct.has(product.id) ? CONTROL | TREATMENT : 0;
     const entries = entriesOf(product.id);
+    const productOrder = numericOrder(product.id);
     for (const variant of product.variants) {
-      entries.set(variant.id, { product, productOrder: productOrder(product.id), variantId: variant.id, variantOrder: numericOrder(variant.id), variant, arms: testedArms });
+      entries.set(variant.id, { product, productOrder, variantId: variant.id, variantOrder: numericOrder(variant.id), variant, arms: testedArms });
     }
   }
   for (const metrics of input.metrics) {
@@ -121,7 +109,7 @@ export function planDailyRows(input: BuildDailyRowsInput): DailyRowSource {
     let entry = entries.get(metrics.variantId);
     if (!entry) {
       const product = { id: metrics.productId, title: "" };
-      entry = { product, productOrder: productOrder(product.id), variantId: metrics.variantId, variantOrder: numericOrder(metrics.variantId), variant: null, arms: 0 };
+      entry = { product, productOrder: numericOrder(product.id), variantId: metrics.variantId, variantOrder: numericOrder(metrics.variantId), variant: null, arms: 0 };
       entries.set(metrics.variantId, entry);
     }
     entry.arms |= ARM_BITS[metrics.arm];
@@ -132,47 +120,78 @@ export function planDailyRows(input: BuildDailyRowsInput): DailyRowSource {
   sorted.sort(
     (a, b) => compareIds(a.product.id, a.productOrder, b.product.id, b.productOrder) || compareIds(a.variantId, a.variantOrder, b.variantId, b.variantOrder),
   );
-  const armsOf = (bits: number): StatisticsArm[] =>
-    bits === 0 ? ["NONE"] : [...(bits & CONTROL ? ["CONTROL" as const] : []), ...(bits & TREATMENT ? ["TREATMENT" as const] : [])];
-  const count = sorted.reduce((sum, entry) => sum + armsOf(entry.arms).length, 0);
 
-  function* rows(): Generator<DailyRow> {
-    for (const { product, variantId, variant, arms } of sorted) {
-      const images = input.images.get(variantId) ?? [];
-      for (const arm of armsOf(arms)) {
-        const metrics = arm === "NONE" ? undefined : metricsByKey.get(`${product.id}|${variantId}|${arm}`);
-        const impressions = metrics?.impressions ?? 0;
-        const addToCarts = metrics?.addToCarts ?? 0;
-        const orders = metrics?.orders ?? 0;
-        yield {
-          date: input.day,
-          shop: input.shop,
-          productId: product.id,
-          productTitle: product.title,
-          variantId,
-          variantTitle: variant?.title ?? "",
-          sku: variant?.sku ?? "",
-          testId: arm === "NONE" ? null : (metrics?.testId ?? testByProduct.get(product.id) ?? null),
-          arm,
-          impressions,
-          visitors: metrics?.visitors ?? 0,
-          addToCarts,
-          ctr: rate(addToCarts, impressions),
-          orders,
-          units: metrics?.units ?? 0,
-          revenue: metrics?.revenue ?? "0.00",
-          currency: metrics?.currency ?? input.currency,
-          conversionRate: rate(orders, impressions),
-          imageMediaIds: images.map((image) => image.mediaId),
-          imageR2Keys: images.map((image) => image.r2Key),
-        };
-      }
+  const rows: DailyRow[] = [];
+  for (const { product, variantId, variant, arms } of sorted) {
+    // Images belong to catalog variants: a row only the metrics name shows none.
+    const images = variant ? (input.images.get(variantId) ?? []) : [];
+    for (const arm of armsOf(arms)) {
+      const metrics = arm === "NONE" ? undefined : metricsByKey.get(`${product.id}|${variantId}|${arm}`);
+      const impressions = metrics?.impressions ?? 0;
+      const addToCarts = metrics?.addToCarts ?? 0;
+      const orders = metrics?.orders ?? 0;
+      rows.push({
+        date: input.day,
+        shop: input.shop,
+        productId: product.id,
+        productTitle: product.title,
+        variantId,
+        variantTitle: variant?.title ?? "",
+        sku: variant?.sku ?? "",
+        testId: arm === "NONE" ? null : (metrics?.testId ?? testByProduct.get(product.id) ?? null),
+        arm,
+        impressions,
+        visitors: metrics?.visitors ?? 0,
+        addToCarts,
+        ctr: rate(addToCarts, impressions),
+        orders,
+        units: metrics?.units ?? 0,
+        revenue: metrics?.revenue ?? "0.00",
+        currency: metrics?.currency ?? input.currency,
+        conversionRate: rate(orders, impressions),
+        imageMediaIds: images.map((image) => image.mediaId),
+        imageR2Keys: images.map((image) => image.r2Key),
+      });
     }
   }
-  return { count, rows };
+  return rows;
 }
 
-/** The day's rows as one array (small days, tests); the export itself walks planDailyRows. */
-export function buildDailyRows(input: BuildDailyRowsInput): DailyRow[] {
-  return [...planDailyRows(input).rows()];
+export interface DailyRowPager {
+  /** The rows of a catalog page, with the metrics-only products that sort up to its last product. */
+  page(catalog: CatalogProduct[], images: Map<string, BackedUpImage[]>): DailyRow[];
+  /** The rows of metrics-only products after the catalog's last product. */
+  rest(): DailyRow[];
+}
+
+/**
+ * The day's rows page by page as the catalog streams in, together in the order buildDailyRows gives the
+ * whole catalog at once: pages come in ascending product id order (the Admin API's sortKey ID), and
+ * each takes the metrics of products missing from the catalog up to its last product, so one page's
+ * rows never need another page.
+ */
+export function createDailyRowPager(input: Omit<BuildDailyRowsInput, "catalog" | "images">): DailyRowPager {
+  const pending = input.metrics
+    .map((metrics) => ({ metrics, order: numericOrder(metrics.productId) }))
+    .sort((a, b) => compareIds(a.metrics.productId, a.order, b.metrics.productId, b.order));
+  let next = 0;
+  let last: { id: string; order: bigint } | undefined;
+  const takeMetrics = (upTo?: { id: string; order: bigint }) => {
+    const taken: VariantMetrics[] = [];
+    while (next < pending.length && (!upTo || compareIds(pending[next].metrics.productId, pending[next].order, upTo.id, upTo.order) <= 0)) {
+      taken.push(pending[next++].metrics);
+    }
+    return taken;
+  };
+  return {
+    page(catalog, images) {
+      for (const product of catalog) {
+        const order = numericOrder(product.id);
+        if (last && compareIds(product.id, order, last.id, last.order) <= 0) throw new Error(`Catalog out of id order: ${product.id} after ${last.id}`);
+        last = { id: product.id, order };
+      }
+      return buildDailyRows({ ...input, catalog, metrics: last ? takeMetrics(last) : [], images });
+    },
+    rest: () => buildDailyRows({ ...input, catalog: [], metrics: takeMetrics(), images: new Map() }),
+  };
 }

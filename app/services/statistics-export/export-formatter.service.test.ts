@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import type { DailyRow } from "./build-daily-rows";
-import { CSV_COLUMNS, formatCsv, formatJson } from "./export-formatter.service";
+import { CSV_COLUMNS, formatCsv, formatCsvChunks, formatJson, formatJsonChunks, type ExportDocumentHeader } from "./export-formatter.service";
 
 const row = (index: number, overrides: Partial<DailyRow> = {}): DailyRow => ({
   date: "2026-11-23",
@@ -28,8 +28,8 @@ const row = (index: number, overrides: Partial<DailyRow> = {}): DailyRow => ({
 });
 
 describe("export formatter", () => {
-  it("GIVEN rows THEN the CSV has the DESIGN header, rates to 4 decimals, image lists joined, and CRLF line ends", () => {
-    const csv = formatCsv([row(1)]);
+  it("GIVEN rows THEN the CSV has the DESIGN header, rates to 4 decimals, image lists joined, and CRLF line ends", async () => {
+    const csv = await formatCsv([row(1)]);
 
     expect(csv).toBe(
       `${CSV_COLUMNS.join(",")}\r\n2026-11-23,a.myshopify.com,gid://shopify/Product/1,Shirt 1,gid://shopify/ProductVariant/1,M,SKU-1,,NONE,1,1,0,0.1235,0,0,0.00,EUR,0.5000,gid://shopify/MediaImage/1|gid://shopify/MediaImage/2,product-images/s/1/1/1.png|product-images/s/1/1/2.png\r\n`,
@@ -41,27 +41,41 @@ describe("export formatter", () => {
     ["a formula", "=HYPERLINK(\"http://evil\")"],
     ["a newline", "two\nlines"],
     ["unicode", "Tee ✓ — Grüße"],
-  ])("GIVEN a title with %s THEN it survives a CSV round trip and never starts a formula", (_case, title) => {
-    const parsed = Papa.parse<Record<string, string>>(formatCsv([row(1, { productTitle: title })]), { header: true, skipEmptyLines: true });
+  ])("GIVEN a title with %s THEN it survives a CSV round trip and never starts a formula", async (_case, title) => {
+    const parsed = Papa.parse<Record<string, string>>(await formatCsv([row(1, { productTitle: title })]), { header: true, skipEmptyLines: true });
 
     const cell = parsed.data[0].productTitle;
     expect(cell.replace(/^'/, "")).toBe(title);
     expect(/^[=+\-@]/.test(cell)).toBe(false);
   });
 
-  it("GIVEN more rows than one chunk THEN the output is identical across runs and parses to every row", () => {
+  it("GIVEN more rows than one chunk THEN the output is identical across runs and parses to every row", async () => {
     const rows = Array.from({ length: 4501 }, (_, index) => row(index));
 
-    const csv = formatCsv(rows);
-    const json = formatJson({ shop: "a.myshopify.com", date: "2026-11-23", currency: "EUR", totals: { impressions: 1, visitors: 1, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: rows.length } }, rows);
+    const csv = await formatCsv(rows);
+    const json = await formatJson({ shop: "a.myshopify.com", date: "2026-11-23", currency: "EUR", totals: { impressions: 1, visitors: 1, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: rows.length } }, rows);
 
-    expect(formatCsv(rows)).toBe(csv);
+    expect(await formatCsv(rows)).toBe(csv);
     expect(Papa.parse(csv, { header: true, skipEmptyLines: true }).data).toHaveLength(4501);
     expect(JSON.parse(json).rows).toEqual(rows);
   });
 
-  it("GIVEN no rows THEN the CSV is just the header and the JSON an empty row list", () => {
-    expect(formatCsv([])).toBe(`${CSV_COLUMNS.join(",")}\r\n`);
-    expect(JSON.parse(formatJson({ shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 0 } }, [])).rows).toEqual([]);
+  it("GIVEN the same rows in batches of any size, empty ones included THEN the streamed files are the whole-file bytes", async () => {
+    const rows = Array.from({ length: 23 }, (_, index) => row(index, { productTitle: index % 2 ? "a, \"b\"" : "=c" }));
+    const header: ExportDocumentHeader = { shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 23 } };
+    const batches = [rows.slice(0, 1), [], rows.slice(1, 10), rows.slice(10)];
+    const join = async (chunks: AsyncIterable<string>) => {
+      let text = "";
+      for await (const chunk of chunks) text += chunk;
+      return text;
+    };
+
+    expect(await join(formatCsvChunks(batches))).toBe(await formatCsv(rows));
+    expect(await join(formatJsonChunks(header, batches))).toBe(await formatJson(header, rows));
+  });
+
+  it("GIVEN no rows THEN the CSV is just the header and the JSON an empty row list", async () => {
+    expect(await formatCsv([])).toBe(`${CSV_COLUMNS.join(",")}\r\n`);
+    expect(JSON.parse(await formatJson({ shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 0 } }, [])).rows).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // CSV and JSON for a shop-day (pure). Output is a function of the rows alone, in their given order,
 // so a rerun on the same events and catalog yields byte-identical files. Both formats are produced
-// as chunks so a 100k-variant export streams to storage instead of being built as one string.
+// as chunks from batches of rows so a 100k-variant export streams to storage instead of being built
+// as one string.
 import Papa from "papaparse";
 import type { DayTotals } from "./metrics-calculator.service";
 import type { DailyRow } from "./build-daily-rows";
@@ -31,7 +32,7 @@ export const CSV_COLUMNS = [
 // A chunk of JSON (~600 bytes a row) or CSV stays under V8's large-object threshold (128 KiB):
 // bigger strings are allocated in the old generation, and a 100k-row export's worth of them made the
 // heap balloon while the files were written (bench/export.ts). The output does not depend on it.
-const CHUNK_ROWS = 200;
+export const CHUNK_ROWS = 200;
 
 function toCsvRecord(row: DailyRow): (string | number)[] {
   return [
@@ -75,11 +76,16 @@ export function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
   if (chunk.length > 0) yield chunk;
 }
 
-/** Rows may be any iterable (the export passes a lazy row source), consumed one chunk at a time. */
-export function* formatCsvChunks(rows: Iterable<DailyRow>): Generator<string> {
-  yield Papa.unparse([[...CSV_COLUMNS]], UNPARSE) + "\r\n";
-  for (const chunk of chunksOf(rows, CHUNK_ROWS)) {
-    yield Papa.unparse(chunk.map(toCsvRecord), { ...UNPARSE, header: false }) + "\r\n";
+const CSV_HEADER = Papa.unparse([[...CSV_COLUMNS]], UNPARSE) + "\r\n";
+
+/**
+ * The CSV in pieces, one per batch of rows (the export passes batches of CHUNK_ROWS read back from its
+ * spool). Each row is its own CRLF-terminated line, so the bytes do not depend on how rows are batched.
+ */
+export async function* formatCsvChunks(batches: AsyncIterable<DailyRow[]> | Iterable<DailyRow[]>): AsyncGenerator<string> {
+  yield CSV_HEADER;
+  for await (const batch of batches) {
+    if (batch.length > 0) yield Papa.unparse(batch.map(toCsvRecord), { ...UNPARSE, header: false }) + "\r\n";
   }
 }
 
@@ -90,15 +96,23 @@ export interface ExportDocumentHeader {
   totals: DayTotals & { rows: number };
 }
 
-export function* formatJsonChunks(header: ExportDocumentHeader, rows: Iterable<DailyRow>): Generator<string> {
+export async function* formatJsonChunks(header: ExportDocumentHeader, batches: AsyncIterable<DailyRow[]> | Iterable<DailyRow[]>): AsyncGenerator<string> {
   yield `{"shop":${JSON.stringify(header.shop)},"date":${JSON.stringify(header.date)},"currency":${JSON.stringify(header.currency)},"totals":${JSON.stringify(header.totals)},"rows":[`;
   let first = true;
-  for (const chunk of chunksOf(rows, CHUNK_ROWS)) {
-    yield (first ? "" : ",") + chunk.map((row) => JSON.stringify(row)).join(",");
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    yield (first ? "" : ",") + batch.map((row) => JSON.stringify(row)).join(",");
     first = false;
   }
   yield "]}\n";
 }
 
-export const formatCsv = (rows: Iterable<DailyRow>) => [...formatCsvChunks(rows)].join("");
-export const formatJson = (header: ExportDocumentHeader, rows: Iterable<DailyRow>) => [...formatJsonChunks(header, rows)].join("");
+async function join(chunks: AsyncIterable<string>): Promise<string> {
+  let text = "";
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
+/** Whole files at once (tests, small days); the export streams the chunks instead. */
+export const formatCsv = (rows: DailyRow[]) => join(formatCsvChunks(chunksOf(rows, CHUNK_ROWS)));
+export const formatJson = (header: ExportDocumentHeader, rows: DailyRow[]) => join(formatJsonChunks(header, chunksOf(rows, CHUNK_ROWS)));

@@ -12,7 +12,7 @@ export async function storeExportFiles(
   objects: ObjectStore,
   shopId: string,
   day: string,
-  files: { csv: Iterable<string>; json: Iterable<string> },
+  files: { csv: AsyncIterable<string>; json: AsyncIterable<string> },
 ) {
   const keys = exportKeys(shopId, day);
   const csv = await objects.put(keys.csvKey, Readable.from(files.csv, { objectMode: false }), { contentType: "text/csv; charset=utf-8" });

@@ -1,6 +1,7 @@
 // Backs up the images each variant shows to the object store (R2) under the seed's key format,
 // recorded in ProductImageBackup. Unchanged images cost nothing: same source URL (Shopify's CDN URLs
-// carry a version) → no download; same bytes (sha256) → no upload. Concurrency is bounded.
+// carry a version) → no download; same bytes (sha256) → no upload. Concurrency is bounded. The export
+// calls it once per catalog page, so only that page's products and backup records are in memory.
 import crypto from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { mapWithConcurrency } from "../../lib/map-with-concurrency";
@@ -73,9 +74,12 @@ export async function backupProductImages(
   const fetchImage = options.fetch ?? fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const existing = new Map(
-    (await prisma.productImageBackup.findMany({ where: { shopId }, select: { productId: true, variantId: true, mediaId: true, r2Key: true, sourceUrl: true, sha256: true } })).map(
-      (backup) => [`${backup.productId}|${backup.variantId}|${backup.mediaId}`, backup],
-    ),
+    (
+      await prisma.productImageBackup.findMany({
+        where: { shopId, productId: { in: catalog.map((product) => product.id) } },
+        select: { productId: true, variantId: true, mediaId: true, r2Key: true, sourceUrl: true, sha256: true },
+      })
+    ).map((backup) => [`${backup.productId}|${backup.variantId}|${backup.mediaId}`, backup]),
   );
   // Variants of one product often show the same image: download each URL once per run, and keep its
   // bytes only until the last job that shows it is done (jobs run product by product), so a large

@@ -1,8 +1,9 @@
-// The shop-day's metrics in one aggregate query (never a query per variant), grouped by product,
-// variant and arm. Definitions (DESIGN §4): impressions = IMPRESSION events; visitors = distinct
-// visitors with an IMPRESSION; addToCarts = ADD_TO_CART events; orders = distinct orders among
-// PURCHASE events; units = Σ quantity and revenue = Σ line revenue of PURCHASE events.
-import type { PrismaClient } from "@prisma/client";
+// A day's metrics in one aggregate query (never a query per variant), grouped by shop, product,
+// variant and arm — for one shop, or for all the shops a daily run exports in a single pass over the
+// day's events. Definitions (DESIGN §4): impressions = IMPRESSION events; visitors = distinct visitors
+// with an IMPRESSION; addToCarts = ADD_TO_CART events; orders = distinct orders among PURCHASE
+// events; units = Σ quantity and revenue = Σ line revenue of PURCHASE events.
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { dayRange } from "../../lib/days";
 
 export interface Metrics {
@@ -34,51 +35,111 @@ export interface DailyMetrics {
   totals: DayTotals;
 }
 
-interface MetricsRow extends Metrics {
-  level: number;
-  productId: string | null;
-  variantId: string | null;
-  arm: "CONTROL" | "TREATMENT" | null;
-  testId: string | null;
-  currency: string | null;
+/** One aggregate row, positional as the query's json_build_array lists it. */
+type MetricsTuple = [
+  level: number,
+  productId: string | null,
+  variantId: string | null,
+  arm: "CONTROL" | "TREATMENT" | null,
+  testId: string | null,
+  impressions: number,
+  visitors: number,
+  addToCarts: number,
+  orders: number,
+  units: number,
+  revenue: string,
+  currency: string | null,
+];
+
+const ARMS = ["CONTROL", "TREATMENT"] as const;
+
+/**
+ * One row per shop with events that day: the shop's metrics as a JSON document (see parseDailyMetrics).
+ * GROUPING SETS gives per-variant rows, per-arm and shop totals in the same scan. Two tests on one
+ * product in one day (one ended, the next started) share a (variant, arm) row, which names the later
+ * test. Casts keep Postgres' bigint/numeric out of JS number territory.
+ * The grouping keys and the DISTINCT arguments are opaque ids compared in COLLATE "C" (bytes): the
+ * database's linguistic collation (C.UTF-8 or en_US through libc) makes every comparison of the sort
+ * and of the distinct counts a strcoll() call, which was ~40 % of the aggregate's time on a
+ * million-event day (bench/export.ts). Groups and counts are unchanged: under a deterministic
+ * collation two strings are equal only if their bytes are. max("testId") and min(currency) keep the
+ * default collation, so which value they pick is unchanged too. Each shop's document is built in the
+ * database, so a pass over many shops reaches the client as one string per shop, not a row per variant.
+ */
+function metricsQuery(shopIds: string[], day: string): Prisma.Sql {
+  const { start, end } = dayRange(day);
+  return Prisma.sql`
+    SELECT "shopId", json_agg(json_build_array(level, "productId", "variantId", arm, "testId", impressions, visitors, "addToCarts", orders, units, revenue, currency))::text AS document
+    FROM (
+      SELECT
+        "shopKey" AS "shopId",
+        GROUPING("productKey", "variantKey", arm)::int AS level,
+        "productKey" AS "productId",
+        "variantKey" AS "variantId",
+        arm::text AS arm,
+        max("testId") AS "testId",
+        (count(*) FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS impressions,
+        (count(DISTINCT "visitorId" COLLATE "C") FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS visitors,
+        (count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART'))::int AS "addToCarts",
+        (count(DISTINCT "orderId" COLLATE "C") FILTER (WHERE "eventType" = 'PURCHASE'))::int AS orders,
+        (coalesce(sum(quantity) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::int AS units,
+        (coalesce(sum(revenue) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::numeric(14, 2)::text AS revenue,
+        min(currency) FILTER (WHERE "eventType" = 'PURCHASE') AS currency
+      FROM (SELECT *, "shopId" COLLATE "C" AS "shopKey", "productId" COLLATE "C" AS "productKey", coalesce("variantId", '') COLLATE "C" AS "variantKey"
+            FROM "ABTestEvent"
+            WHERE "shopId" = ANY(${shopIds}::text[]) AND "createdAt" >= ${start} AND "createdAt" < ${end}) AS e
+      GROUP BY GROUPING SETS (("shopKey", "productKey", "variantKey", arm), ("shopKey", arm), ("shopKey"))
+    ) AS g
+    GROUP BY "shopId"`;
 }
 
-const ZERO: Metrics = { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00" };
+const zero = (): Metrics => ({ impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00" });
 
-export async function calculateDailyMetrics(prisma: PrismaClient, shopId: string, day: string): Promise<DailyMetrics> {
-  const { start, end } = dayRange(day);
-  // GROUPING SETS gives per-variant rows, per-arm and shop totals in the same scan. Two tests on one
-  // product in one day (one ended, the next started) share a (variant, arm) row, which names the later
-  // test. Casts keep Postgres' bigint/numeric out of JS number territory.
-  // The grouping keys and the DISTINCT arguments are opaque ids compared in COLLATE "C" (bytes): the
-  // database's linguistic collation (C.UTF-8 or en_US through libc) makes every comparison of the sort
-  // and of the distinct counts a strcoll() call, which was ~40 % of the aggregate's time on a
-  // million-event day (bench/export.ts). Groups and counts are unchanged: under a deterministic
-  // collation two strings are equal only if their bytes are. max("testId") and min(currency) keep the
-  // default collation, so which value they pick is unchanged too.
-  const rows = await prisma.$queryRaw<MetricsRow[]>`
-    SELECT
-      GROUPING("productKey", "variantKey", arm)::int AS level,
-      "productKey" AS "productId",
-      "variantKey" AS "variantId",
-      arm::text AS arm,
-      max("testId") AS "testId",
-      (count(*) FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS impressions,
-      (count(DISTINCT "visitorId" COLLATE "C") FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS visitors,
-      (count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART'))::int AS "addToCarts",
-      (count(DISTINCT "orderId" COLLATE "C") FILTER (WHERE "eventType" = 'PURCHASE'))::int AS orders,
-      (coalesce(sum(quantity) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::int AS units,
-      (coalesce(sum(revenue) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::numeric(14, 2)::text AS revenue,
-      min(currency) FILTER (WHERE "eventType" = 'PURCHASE') AS currency
-    FROM (SELECT *, "productId" COLLATE "C" AS "productKey", coalesce("variantId", '') COLLATE "C" AS "variantKey" FROM "ABTestEvent"
-          WHERE "shopId" = ${shopId} AND "createdAt" >= ${start} AND "createdAt" < ${end}) AS e
-    GROUP BY GROUPING SETS (("productKey", "variantKey", arm), (arm), ())`;
-
-  const metrics: DailyMetrics = { variants: [], totals: { ...ZERO, byArm: {} } };
-  for (const { level, productId, variantId, arm, testId, currency, ...values } of rows) {
+/** A shop's metrics from its document; undefined (no events that day) gives zeros. */
+export function parseDailyMetrics(document: string | undefined): DailyMetrics {
+  const metrics: DailyMetrics = { variants: [], totals: { ...zero(), byArm: {} } };
+  const byArm: DayTotals["byArm"] = {};
+  for (const tuple of document === undefined ? [] : (JSON.parse(document) as MetricsTuple[])) {
+    const [level, productId, variantId, arm, testId, impressions, visitors, addToCarts, orders, units, revenue, currency] = tuple;
+    const values: Metrics = { impressions, visitors, addToCarts, orders, units, revenue };
     if (level === 0) metrics.variants.push({ productId: productId!, variantId: variantId!, arm: arm!, testId: testId!, currency, ...values });
-    else if (arm) metrics.totals.byArm[arm] = values;
+    else if (arm) byArm[arm] = values;
     else Object.assign(metrics.totals, values);
   }
+  // Arms in a fixed order: the totals are part of the JSON file, whose bytes must not depend on row order.
+  for (const arm of ARMS) if (byArm[arm]) metrics.totals.byArm[arm] = byArm[arm];
   return metrics;
+}
+
+/** One shop-day's metrics (a single-shop run). */
+export async function calculateDailyMetrics(prisma: PrismaClient, shopId: string, day: string): Promise<DailyMetrics> {
+  const [row] = await prisma.$queryRaw<{ document: string }[]>(metricsQuery([shopId], day));
+  return parseDailyMetrics(row?.document);
+}
+
+/**
+ * The day's metrics of many shops in one pass, handed over shop by shop through a cursor so the client
+ * holds one shop's document at a time, however many shops the day has. The pass first fills a temporary
+ * table: Postgres never runs a cursor's own query with parallel workers, a CREATE TABLE AS it does, and
+ * the cursor then only streams finished documents. Shops without events that day are not handed over.
+ * The transaction lasts as long as the pass: `onShop` should just store.
+ */
+export async function streamDailyMetrics(
+  prisma: PrismaClient,
+  shopIds: string[],
+  day: string,
+  onShop: (shopId: string, document: string) => Promise<void>,
+): Promise<void> {
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`CREATE TEMPORARY TABLE daily_metrics ON COMMIT DROP AS ${metricsQuery(shopIds, day)}`;
+      await tx.$executeRaw`DECLARE daily_metrics_cursor NO SCROLL CURSOR FOR SELECT "shopId", document FROM daily_metrics`;
+      for (;;) {
+        const [row] = await tx.$queryRaw<{ shopId: string; document: string }[]>`FETCH 1 FROM daily_metrics_cursor`;
+        if (!row) return;
+        await onShop(row.shopId, row.document);
+      }
+    },
+    { timeout: 600_000, maxWait: 30_000 },
+  );
 }

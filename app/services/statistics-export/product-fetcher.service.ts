@@ -1,8 +1,9 @@
-// The shop's whole catalog for an export: every product with its image media and every variant, walked
-// page by page (no cap: large catalogs are exported in full). Throttling and retries are the admin
-// client's job; this module only pages.
+// The shop's catalog for an export, page by page: each page is a run of products in ascending id order
+// with all their image media and variants (no cap: large catalogs are exported in full), so the export
+// processes a page and lets it go instead of holding the whole catalog. Throttling and retries are the
+// admin client's job; this module only pages.
 import type { AdminClient } from "../shopify/admin-client";
-import { PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, PRODUCTS_PAGE, type MediaNode, type PageInfo } from "../shopify/admin-operations";
+import { PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, PRODUCTS_PAGE, type MediaNode, type PageInfo, type ProductNode, type VariantNode } from "../shopify/admin-operations";
 
 export interface CatalogImage {
   mediaId: string;
@@ -35,38 +36,53 @@ function toImages(nodes: MediaNode[]): CatalogImage[] {
   );
 }
 
-/** Walks a cursor-paginated connection to its end. */
-async function* walk<T>(fetchPage: (after: string | null) => Promise<{ pageInfo: PageInfo; nodes: T[] } | null>): AsyncGenerator<T> {
-  for (let after: string | null = null; ; ) {
-    const page = await fetchPage(after);
+const toVariant = (node: VariantNode): CatalogVariant => ({ id: node.id, title: node.title, sku: node.sku, price: node.price, mediaIds: node.media.nodes.map((media) => media.id) });
+
+/** The rest of a cursor-paginated connection, after the page already in hand. */
+async function* walkRest<T>(first: { pageInfo: PageInfo }, fetchPage: (after: string) => Promise<{ pageInfo: PageInfo; nodes: T[] } | null>): AsyncGenerator<T> {
+  for (let pageInfo = first.pageInfo; pageInfo.hasNextPage && pageInfo.endCursor; ) {
+    const page = await fetchPage(pageInfo.endCursor);
     if (!page) return;
     yield* page.nodes;
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return;
-    after = page.pageInfo.endCursor;
+    pageInfo = page.pageInfo;
   }
 }
 
-export async function fetchProductCatalog(admin: AdminClient): Promise<CatalogProduct[]> {
-  const products = new Map<string, CatalogProduct>();
-  for await (const node of walk(async (after) => (await admin.request(PRODUCTS_PAGE, { after })).products)) {
-    const images = toImages(node.media.nodes);
-    if (node.media.pageInfo.hasNextPage) {
-      const rest = walk(async (after) => (await admin.request(PRODUCT_MEDIA_PAGE, { id: node.id, after: after ?? node.media.pageInfo.endCursor })).product?.media ?? null);
-      for await (const media of rest) images.push(...toImages([media]));
-    }
-    products.set(node.id, { id: node.id, title: node.title, handle: node.handle, images, variants: [] });
+async function toProduct(admin: AdminClient, node: ProductNode): Promise<CatalogProduct> {
+  const images = toImages(node.media.nodes);
+  for await (const media of walkRest(node.media, async (after) => (await admin.request(PRODUCT_MEDIA_PAGE, { id: node.id, after })).product?.media ?? null)) {
+    images.push(...toImages([media]));
   }
-  for await (const node of walk(async (after) => (await admin.request(PRODUCT_VARIANTS_PAGE, { after })).productVariants)) {
-    // A product created between the two walks is still exported, with what the variant page says of it.
-    let product = products.get(node.product.id);
-    if (!product) {
-      product = { id: node.product.id, title: node.product.title, handle: node.product.handle, images: [], variants: [] };
-      products.set(product.id, product);
-    }
-    // A variant's media are its product's: share the product's id strings instead of keeping a parsed
-    // copy per variant (100k variants, ~5 MB).
-    const mediaIds = node.media.nodes.map((media) => product.images.find((image) => image.mediaId === media.id)?.mediaId ?? media.id);
-    product.variants.push({ id: node.id, title: node.title, sku: node.sku, price: node.price, mediaIds });
+  const variants = node.variants.nodes.map(toVariant);
+  for await (const variant of walkRest(node.variants, async (after) => (await admin.request(PRODUCT_VARIANTS_PAGE, { id: node.id, after })).product?.variants ?? null)) {
+    variants.push(toVariant(variant));
   }
-  return [...products.values()];
+  return { id: node.id, title: node.title, handle: node.handle, images, variants };
+}
+
+async function fetchPage(admin: AdminClient, after: string | null) {
+  const { products } = await admin.request(PRODUCTS_PAGE, { after });
+  const page: CatalogProduct[] = [];
+  for (const node of products.nodes) page.push(await toProduct(admin, node));
+  return { products: page, pageInfo: products.pageInfo };
+}
+
+/**
+ * Pages of products (Admin API order: ascending id). The next page is requested while the caller works
+ * on the current one, so the API's latency overlaps the image backup; at most two pages are in memory.
+ */
+export async function* fetchCatalogPages(admin: AdminClient): AsyncGenerator<CatalogProduct[]> {
+  let next = fetchPage(admin, null);
+  for (;;) {
+    const { products, pageInfo } = await next;
+    const more = pageInfo.hasNextPage && pageInfo.endCursor !== null;
+    if (more) {
+      next = fetchPage(admin, pageInfo.endCursor);
+      // Handled here so a caller that stops early (its own failure) leaves no unhandled rejection;
+      // awaiting `next` above still throws the error.
+      next.catch(() => {});
+    }
+    yield products;
+    if (!more) return;
+  }
 }

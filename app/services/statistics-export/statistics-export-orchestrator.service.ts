@@ -1,19 +1,23 @@
-// Runs shop-days through the pipeline: catalog (Admin API) → metrics (one GROUP BY) → image backup →
-// rows → CSV/JSON to storage → rows + COMPLETED in one transaction. Each shop-day is PENDING while it
-// runs and ends COMPLETED or FAILED with the error; a run that was killed leaves PENDING, which the
-// next run (cron or backfill) redoes. COMPLETED shop-days are skipped unless forced.
+// Runs shop-days through the pipeline: metrics (one GROUP BY; one pass for all the shops of a day that
+// several shops export) → catalog page by page (Admin API) → per page: image backup, rows into a spool
+// → CSV/JSON to storage → rows + COMPLETED in one transaction. Memory holds a catalog page, not the
+// catalog. Each shop-day is PENDING while it runs and ends COMPLETED or FAILED with the error; a run
+// that was killed leaves PENDING, which the next run (cron or backfill) redoes. COMPLETED shop-days are
+// skipped unless forced.
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { addDays, dayRange, dayStart, formatDay, yesterday } from "../../lib/days";
 import type { AdminClient } from "../shopify/admin-client";
 import { findActiveShops } from "../shopify/find-active-shops";
 import type { ObjectStore } from "../storage/object-store";
-import { planDailyRows } from "./build-daily-rows";
-import { formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
+import { createDailyRowPager } from "./build-daily-rows";
+import { spoolDailyMetrics, type DailyMetricsSpool } from "./daily-metrics-spool";
+import { createDailyRowSpool } from "./daily-row-spool";
+import { CHUNK_ROWS, formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
 import { storeExportFiles } from "./export-storage.service";
 import { backupProductImages, type ImageBackupOptions } from "./image-backup.service";
-import { calculateDailyMetrics } from "./metrics-calculator.service";
-import { fetchProductCatalog } from "./product-fetcher.service";
-import { persistDailyStatistics } from "./statistics-persistence.service";
+import { calculateDailyMetrics, type DailyMetrics } from "./metrics-calculator.service";
+import { fetchCatalogPages } from "./product-fetcher.service";
+import { PERSIST_BATCH_ROWS, persistDailyStatistics } from "./statistics-persistence.service";
 
 export interface ExportDeps {
   prisma: PrismaClient;
@@ -39,7 +43,13 @@ function describeFailure(error: unknown): string {
   return message.replace(/(access[_-]?token|secret|password)=[^&\s]+/gi, "$1=<redacted>").slice(0, 2000);
 }
 
-export async function exportShopDay(deps: ExportDeps, shopId: string, day: string, options: { force?: boolean } = {}): Promise<ShopDayResult> {
+export interface ShopDayOptions {
+  force?: boolean;
+  /** The shop-day's metrics from its day's shared pass; when absent or undefined, a query for this shop alone. */
+  metrics?: () => Promise<DailyMetrics | undefined>;
+}
+
+export async function exportShopDay(deps: ExportDeps, shopId: string, day: string, options: ShopDayOptions = {}): Promise<ShopDayResult> {
   const started = Date.now();
   const { prisma } = deps;
   const shop = await prisma.shopCredential.findUniqueOrThrow({ where: { id: shopId } });
@@ -63,37 +73,117 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
 
   try {
     const admin = await deps.adminForShop(shopId);
-    const catalog = await fetchProductCatalog(admin);
-    const metrics = await calculateDailyMetrics(prisma, shopId, day);
+    const metrics = (await options.metrics?.()) ?? (await calculateDailyMetrics(prisma, shopId, day));
     const { start, end } = dayRange(day);
     const tests = await prisma.aBTest.findMany({
       where: { shopId, startedAt: { lt: end }, OR: [{ endedAt: null }, { endedAt: { gte: start } }] },
       select: { id: true, productId: true },
       orderBy: { startedAt: "asc" },
     });
-    const backup = await backupProductImages(prisma, deps.objects, shopId, catalog, deps.imageBackup);
     const currency = shop.currencyCode ?? "USD";
     const shopDomain = shop.myshopifyDomain ?? shop.shopDomain;
-    // Rows are made on demand for each walk (CSV, JSON, database) rather than held as one array.
-    const rows = planDailyRows({ day, shop: shopDomain, currency, catalog, metrics: metrics.variants, tests, images: backup.images });
-    const totals = { ...metrics.totals, rows: rows.count };
-    const files = await storeExportFiles(deps.objects, shopId, day, {
-      csv: formatCsvChunks(rows.rows()),
-      json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals }, rows.rows()),
-    });
-    await persistDailyStatistics(prisma, shopId, day, rows.rows(), {
-      exportId: exportRow.id,
-      csvKey: files.csvKey,
-      jsonKey: files.jsonKey,
-      totals: totals as unknown as Prisma.InputJsonObject,
-      images: { uploaded: backup.uploaded, unchanged: backup.unchanged, missing: backup.missing },
-    });
-    return result("COMPLETED", rows.count);
+    const pager = createDailyRowPager({ day, shop: shopDomain, currency, metrics: metrics.variants, tests });
+    const images = { uploaded: 0, unchanged: 0, missing: [] as string[] };
+    // Rows go to a spool page by page: the JSON's header counts them before the first row is written.
+    const spool = await createDailyRowSpool();
+    try {
+      for await (const products of fetchCatalogPages(admin)) {
+        const backup = await backupProductImages(prisma, deps.objects, shopId, products, deps.imageBackup);
+        images.uploaded += backup.uploaded;
+        images.unchanged += backup.unchanged;
+        images.missing.push(...backup.missing);
+        await spool.append(pager.page(products, backup.images));
+      }
+      await spool.append(pager.rest());
+      const totals = { ...metrics.totals, rows: spool.count };
+      const files = await storeExportFiles(deps.objects, shopId, day, {
+        csv: formatCsvChunks(spool.batches(CHUNK_ROWS)),
+        json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals }, spool.batches(CHUNK_ROWS)),
+      });
+      await persistDailyStatistics(prisma, shopId, day, spool.batches(PERSIST_BATCH_ROWS), {
+        exportId: exportRow.id,
+        csvKey: files.csvKey,
+        jsonKey: files.jsonKey,
+        totals: totals as unknown as Prisma.InputJsonObject,
+        images,
+      });
+      return result("COMPLETED", spool.count);
+    } finally {
+      await spool.remove();
+    }
   } catch (error) {
     const message = describeFailure(error);
     await prisma.statisticsExport.update({ where: { id: exportRow.id }, data: { status: "FAILED", error: message } }).catch(() => {});
     return result("FAILED", 0, message);
   }
+}
+
+export interface ShopDaysOptions {
+  force?: boolean;
+  /** Stop starting new shop-days after this many ms (the rest is DEFERRED to the next run). */
+  budgetMs?: number;
+  /** Each result as soon as it is known (progress output). */
+  onResult?(result: ShopDayResult): void;
+}
+
+/**
+ * The day's metrics of its due shops (not COMPLETED, unless forced) from one shared pass, when there are
+ * several; undefined otherwise, or when the pass fails, and each shop-day then queries its own.
+ */
+async function spoolDueShopMetrics(prisma: PrismaClient, shopIds: string[], day: string, force: boolean): Promise<DailyMetricsSpool | undefined> {
+  const completed = force
+    ? new Set<string>()
+    : new Set((await prisma.statisticsExport.findMany({ where: { shopId: { in: shopIds }, date: dayStart(day), status: "COMPLETED" }, select: { shopId: true } })).map((row) => row.shopId));
+  const due = shopIds.filter((shopId) => !completed.has(shopId));
+  if (due.length < 2) return undefined;
+  try {
+    return await spoolDailyMetrics(prisma, due, day);
+  } catch (error) {
+    console.error(JSON.stringify({ event: "statistics_metrics_pass_failed", day, shops: due.length, error: describeFailure(error) }));
+    return undefined;
+  }
+}
+
+/**
+ * Exports shop-days day by day. A day with several shops to export gets their metrics from one aggregate
+ * pass over its events (a query per shop would re-read the day's events for each); each shop-day then
+ * runs on its own, so one failing never fails another.
+ */
+export async function exportShopDays(deps: ExportDeps, work: { shopId: string; day: string }[], options: ShopDaysOptions = {}): Promise<ShopDayResult[]> {
+  const started = Date.now();
+  const { force = false, budgetMs = Number.POSITIVE_INFINITY } = options;
+  const shops = new Map(
+    (await deps.prisma.shopCredential.findMany({ where: { id: { in: [...new Set(work.map((item) => item.shopId))] } }, select: { id: true, shopDomain: true, myshopifyDomain: true } })).map(
+      (shop) => [shop.id, shop],
+    ),
+  );
+  const shopsByDay = new Map<string, Set<string>>();
+  for (const { shopId, day } of work) shopsByDay.set(day, (shopsByDay.get(day) ?? new Set()).add(shopId));
+
+  const results: ShopDayResult[] = [];
+  const report = (result: ShopDayResult) => {
+    results.push(result);
+    options.onResult?.(result);
+  };
+  for (const [day, shopIdSet] of shopsByDay) {
+    const shopIds = [...shopIdSet];
+    // Made when the day's first shop-day starts, so a day deferred as a whole costs no pass.
+    let spool: Promise<DailyMetricsSpool | undefined> | undefined;
+    try {
+      for (const shopId of shopIds) {
+        if (Date.now() - started > budgetMs) {
+          const shop = shops.get(shopId);
+          report({ shopId, shop: shop?.myshopifyDomain ?? shop?.shopDomain ?? shopId, day, status: "DEFERRED", rows: 0, durationMs: 0 });
+          continue;
+        }
+        const metrics = await (spool ??= spoolDueShopMetrics(deps.prisma, shopIds, day, force));
+        report(await exportShopDay(deps, shopId, day, { force, metrics: metrics && (() => metrics.read(shopId)) }));
+      }
+    } finally {
+      await (await spool)?.remove();
+    }
+  }
+  return results;
 }
 
 export interface DailyRunOptions {
@@ -106,8 +196,7 @@ export interface DailyRunOptions {
 
 /** What the daily cron runs: yesterday for every ACTIVE shop, plus unfinished recent shop-days. */
 export async function runDailyExport(deps: ExportDeps, options: DailyRunOptions = {}): Promise<{ day: string; results: ShopDayResult[] }> {
-  const { catchUpDays = 7, budgetMs = Number.POSITIVE_INFINITY } = options;
-  const started = Date.now();
+  const { catchUpDays = 7, budgetMs } = options;
   const day = yesterday(deps.now());
   const { shops } = await findActiveShops(deps.prisma, options.shopDomain ? [options.shopDomain] : undefined);
   const unfinished = await deps.prisma.statisticsExport.findMany({
@@ -115,18 +204,6 @@ export async function runDailyExport(deps: ExportDeps, options: DailyRunOptions 
     select: { shopId: true, date: true },
     orderBy: { date: "asc" },
   });
-  const work = [
-    ...unfinished.map((row) => ({ shopId: row.shopId, day: formatDay(row.date) })),
-    ...shops.map((shop) => ({ shopId: shop.id, day })),
-  ];
-  const results: ShopDayResult[] = [];
-  for (const item of work) {
-    if (Date.now() - started > budgetMs) {
-      const shop = shops.find((candidate) => candidate.id === item.shopId)!;
-      results.push({ shopId: item.shopId, shop: shop.myshopifyDomain ?? shop.shopDomain, day: item.day, status: "DEFERRED", rows: 0, durationMs: 0 });
-      continue;
-    }
-    results.push(await exportShopDay(deps, item.shopId, item.day));
-  }
-  return { day, results };
+  const work = [...unfinished.map((row) => ({ shopId: row.shopId, day: formatDay(row.date) })), ...shops.map((shop) => ({ shopId: shop.id, day }))];
+  return { day, results: await exportShopDays(deps, work, { budgetMs }) };
 }

@@ -4,12 +4,11 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dayStart } from "../../lib/days";
 import type { DailyRow } from "./build-daily-rows";
-import { chunksOf } from "./export-formatter.service";
 
 // A batch's JSON (~270 bytes a row with one image) and Prisma's serialized copy of it (~330) stay under
 // V8's large-object threshold (128 KiB): larger strings go straight to the old generation, and a
 // 100k-row day's worth of them grew the heap by hundreds of MB before the next full GC (bench/export.ts).
-const BATCH = 250;
+export const PERSIST_BATCH_ROWS = 250;
 
 /**
  * One batch as a single JSON text parameter, each row a positional tuple (in the INSERT's column order,
@@ -49,14 +48,20 @@ export interface CompletedExport {
   images: Prisma.InputJsonValue;
 }
 
-/** `rows` may be a lazy source (it is walked once, batch by batch); the row count is what was stored. */
-export async function persistDailyStatistics(prisma: PrismaClient, shopId: string, day: string, rows: Iterable<DailyRow>, completed: CompletedExport): Promise<void> {
+/** `batches` (of at most PERSIST_BATCH_ROWS rows) is walked once; the row count is what was stored. */
+export async function persistDailyStatistics(
+  prisma: PrismaClient,
+  shopId: string,
+  day: string,
+  batches: AsyncIterable<DailyRow[]> | Iterable<DailyRow[]>,
+  completed: CompletedExport,
+): Promise<void> {
   const date = dayStart(day);
   await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`DELETE FROM "VariantDailyStatistics" WHERE "shopId" = ${shopId} AND date = ${date}::date`;
       let rowCount = 0;
-      for (const batch of chunksOf(rows, BATCH)) {
+      for await (const batch of batches) {
         rowCount += batch.length;
         await tx.$executeRaw`
           INSERT INTO "VariantDailyStatistics" (id, "shopId", date, "productId", "variantId", arm, impressions, visitors, "addToCarts",

@@ -139,19 +139,25 @@ BEGIN
       coalesce(sum("quantity") FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS "units",
       coalesce(sum("revenue") FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS "revenue"
     FROM new_events GROUP BY 1, 2
-  )
-  INSERT INTO "ABTestArmTotals" AS t ("testId", "arm", "visitors", "impressions", "addToCarts", "orders", "units", "revenue", "revenueSumOfSquares")
-  SELECT a."testId", a."arm",
-    (SELECT count(*) FROM new_visitors v WHERE v."testId" = a."testId" AND v."arm" = a."arm"),
-    a."impressions", a."addToCarts",
-    (SELECT count(*) FROM new_orders o WHERE o."testId" = a."testId" AND o."arm" = a."arm"),
-    a."units", a."revenue",
+  ), visitor_counts AS (
+    SELECT "testId", "arm", count(*) AS "visitors" FROM new_visitors GROUP BY 1, 2
+  ), order_counts AS (
+    SELECT "testId", "arm", count(*) AS "orders" FROM new_orders GROUP BY 1, 2
+  ), square_deltas AS (
     -- The row after the upsert minus the delta of this statement is the row before it, so the sum of
     -- squares moves by new squared minus old squared without rereading anything.
-    (SELECT coalesce(sum(r."revenue" * r."revenue" - (r."revenue" - d."revenue") * (r."revenue" - d."revenue")), 0)
-     FROM revenues r JOIN revenue_delta d USING ("testId", "arm", "visitorId")
-     WHERE r."testId" = a."testId" AND r."arm" = a."arm")
-  FROM arm_delta a ORDER BY 1, 2
+    SELECT r."testId", r."arm", sum(r."revenue" * r."revenue" - (r."revenue" - d."revenue") * (r."revenue" - d."revenue")) AS "revenueSumOfSquares"
+    FROM revenues r JOIN revenue_delta d USING ("testId", "arm", "visitorId")
+    GROUP BY 1, 2
+  )
+  INSERT INTO "ABTestArmTotals" AS t ("testId", "arm", "visitors", "impressions", "addToCarts", "orders", "units", "revenue", "revenueSumOfSquares")
+  SELECT a."testId", a."arm", coalesce(v."visitors", 0), a."impressions", a."addToCarts", coalesce(o."orders", 0),
+    a."units", a."revenue", coalesce(q."revenueSumOfSquares", 0)
+  FROM arm_delta a
+  LEFT JOIN visitor_counts v USING ("testId", "arm")
+  LEFT JOIN order_counts o USING ("testId", "arm")
+  LEFT JOIN square_deltas q USING ("testId", "arm")
+  ORDER BY 1, 2
   ON CONFLICT ("testId", "arm") DO UPDATE SET
     "visitors" = t."visitors" + excluded."visitors",
     "impressions" = t."impressions" + excluded."impressions",
