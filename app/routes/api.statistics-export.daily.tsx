@@ -31,7 +31,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (query.data.date) {
     const { shops } = await findActiveShops(deps.prisma, query.data.shop ? [query.data.shop] : undefined);
     const day = query.data.date;
-    summary = { day, results: await exportShopDays(deps, shops.map((shop) => ({ shopId: shop.id, day }))) };
+    summary = { day, results: await exportShopDays(deps, shops.map((shop) => ({ shopId: shop.id, day })), { budgetMs: BUDGET_MS }) };
   } else {
     summary = await runDailyExport(deps, { budgetMs: BUDGET_MS, shopDomain: query.data.shop });
   }

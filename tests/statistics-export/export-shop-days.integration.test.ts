@@ -142,4 +142,38 @@ describe("exportShopDays", () => {
     expect(results.map((result) => result.status)).toEqual(["COMPLETED", "COMPLETED"]);
     expect((await exportedFiles(shops[0].shopId)).totals).toMatchObject({ impressions: 3, orders: 1 });
   });
+
+  it("GIVEN a shop that vanished after the run listed it THEN it is reported FAILED and the next shop still exports", async () => {
+    const shop = await createExportShop(prisma, fake);
+    await addTraffic(shop);
+
+    const results = await exportShopDays(exportDeps(prisma, fake, getObjectStore()), [
+      { shopId: "deleted-shop", day: DAY },
+      { shopId: shop.shopId, day: DAY },
+    ]);
+
+    expect(results.map((result) => [result.shopId, result.status])).toEqual([
+      ["deleted-shop", "FAILED"],
+      [shop.shopId, "COMPLETED"],
+    ]);
+  });
+
+  it("GIVEN an overlapping run that completed the shop-day first THEN a late failure of this run leaves it COMPLETED", async () => {
+    const shop = await createExportShop(prisma, fake);
+    await addTraffic(shop);
+    const deps = exportDeps(prisma, fake, getObjectStore());
+    // This run fails once Shopify is asked; meanwhile the other run has finished the same shop-day.
+    const slowFailing: ExportDeps = {
+      ...deps,
+      adminForShop: async () => {
+        await exportShopDay(deps, shop.shopId, DAY, { force: true });
+        throw new Error("Shopify unreachable");
+      },
+    };
+
+    const result = await exportShopDay(slowFailing, shop.shopId, DAY, { force: true });
+
+    expect(result.status).toBe("FAILED");
+    expect(await prisma.statisticsExport.findUniqueOrThrow({ where: { shopId_date: { shopId: shop.shopId, date: new Date(DAY) } } })).toMatchObject({ status: "COMPLETED", error: null });
+  });
 });

@@ -42,6 +42,7 @@ const toVariant = (node: VariantNode): CatalogVariant => ({ id: node.id, title: 
 async function* walkRest<T>(first: { pageInfo: PageInfo }, fetchPage: (after: string) => Promise<{ pageInfo: PageInfo; nodes: T[] } | null>): AsyncGenerator<T> {
   for (let pageInfo = first.pageInfo; pageInfo.hasNextPage && pageInfo.endCursor; ) {
     const page = await fetchPage(pageInfo.endCursor);
+    // Deleted meanwhile: it has left the catalog (its variants with events still get rows from the metrics).
     if (!page) return;
     yield* page.nodes;
     pageInfo = page.pageInfo;

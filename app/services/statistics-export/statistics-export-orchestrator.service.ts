@@ -113,7 +113,8 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
     }
   } catch (error) {
     const message = describeFailure(error);
-    await prisma.statisticsExport.update({ where: { id: exportRow.id }, data: { status: "FAILED", error: message } }).catch(() => {});
+    // A run that overlapped this one may have completed the shop-day meanwhile: keep its COMPLETED.
+    await prisma.statisticsExport.updateMany({ where: { id: exportRow.id, status: { not: "COMPLETED" } }, data: { status: "FAILED", error: message } }).catch(() => {});
     return result("FAILED", 0, message);
   }
 }
@@ -131,15 +132,15 @@ export interface ShopDaysOptions {
  * several; undefined otherwise, or when the pass fails, and each shop-day then queries its own.
  */
 async function spoolDueShopMetrics(prisma: PrismaClient, shopIds: string[], day: string, force: boolean): Promise<DailyMetricsSpool | undefined> {
-  const completed = force
-    ? new Set<string>()
-    : new Set((await prisma.statisticsExport.findMany({ where: { shopId: { in: shopIds }, date: dayStart(day), status: "COMPLETED" }, select: { shopId: true } })).map((row) => row.shopId));
-  const due = shopIds.filter((shopId) => !completed.has(shopId));
-  if (due.length < 2) return undefined;
   try {
+    const completed = force
+      ? new Set<string>()
+      : new Set((await prisma.statisticsExport.findMany({ where: { shopId: { in: shopIds }, date: dayStart(day), status: "COMPLETED" }, select: { shopId: true } })).map((row) => row.shopId));
+    const due = shopIds.filter((shopId) => !completed.has(shopId));
+    if (due.length < 2) return undefined;
     return await spoolDailyMetrics(prisma, due, day);
   } catch (error) {
-    console.error(JSON.stringify({ event: "statistics_metrics_pass_failed", day, shops: due.length, error: describeFailure(error) }));
+    console.error(JSON.stringify({ event: "statistics_metrics_pass_failed", day, shops: shopIds.length, error: describeFailure(error) }));
     return undefined;
   }
 }
@@ -171,13 +172,25 @@ export async function exportShopDays(deps: ExportDeps, work: { shopId: string; d
     let spool: Promise<DailyMetricsSpool | undefined> | undefined;
     try {
       for (const shopId of shopIds) {
+        const shop = shops.get(shopId);
+        const reportUnrun = (status: "DEFERRED" | "FAILED", error?: string) =>
+          report({ shopId, shop: shop?.myshopifyDomain ?? shop?.shopDomain ?? shopId, day, status, rows: 0, durationMs: 0, ...(error ? { error } : {}) });
         if (Date.now() - started > budgetMs) {
-          const shop = shops.get(shopId);
-          report({ shopId, shop: shop?.myshopifyDomain ?? shop?.shopDomain ?? shopId, day, status: "DEFERRED", rows: 0, durationMs: 0 });
+          reportUnrun("DEFERRED");
           continue;
         }
         const metrics = await (spool ??= spoolDueShopMetrics(deps.prisma, shopIds, day, force));
-        report(await exportShopDay(deps, shopId, day, { force, metrics: metrics && (() => metrics.read(shopId)) }));
+        // The shared pass may have used up the budget.
+        if (Date.now() - started > budgetMs) {
+          reportUnrun("DEFERRED");
+          continue;
+        }
+        try {
+          report(await exportShopDay(deps, shopId, day, { force, metrics: metrics && (() => metrics.read(shopId)) }));
+        } catch (error) {
+          // exportShopDay records its own failures; this is one before it could (e.g. the database was away).
+          reportUnrun("FAILED", describeFailure(error));
+        }
       }
     } finally {
       await (await spool)?.remove();
