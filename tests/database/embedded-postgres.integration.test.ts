@@ -21,6 +21,10 @@ describe("embedded Postgres over the wire", () => {
     const client = await pool.connect();
     try {
       await client.query("INSERT INTO item VALUES ($1, $2)", [1, "one"]);
+      // A statement that fails to parse: the Bind and Execute sent with it must go unanswered too.
+      const [unparsable, after] = await Promise.allSettled([client.query("SELEC $1::int", [1]), client.query("SELECT $1::int AS n", [2])]);
+      expect(unparsable).toMatchObject({ status: "rejected", reason: { code: "42601" } });
+      expect(after).toMatchObject({ status: "fulfilled", value: { rows: [{ n: 2 }] } });
       for (const inTransaction of [false, true]) {
         if (inTransaction) await client.query("BEGIN");
         // Queued back to back, as a pool under load sends them: each must get its own answer.

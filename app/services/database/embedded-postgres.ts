@@ -27,7 +27,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOption
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 20,
   });
-  conformToWireProtocol(server, db);
+  conformToWireProtocol(server);
   await server.start();
   const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   return {
@@ -39,31 +39,12 @@ export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOption
   };
 }
 
-// Extended-protocol messages before a Sync ("S"): Parse, Bind, Describe, Execute, Flush, Close.
+// Extended-protocol messages before a Sync: Parse, Bind, Describe, Execute, Flush, Close.
 const MID_SEQUENCE = new Set("PBDEHC".split("").map((type) => type.charCodeAt(0)));
-const SYNC = "S".charCodeAt(0);
 const ERROR = "E".charCodeAt(0);
 const READY = "Z".charCodeAt(0);
 
-interface QueuedMessage {
-  handlerId: number;
-  message: Uint8Array;
-  resolve(bytes: number): void;
-  reject(error: unknown): void;
-  onData(data: Uint8Array): void;
-}
-
-interface QueryQueue {
-  queue: QueuedMessage[];
-  processing: boolean;
-  lastHandlerId: number | null;
-  processQueue(): Promise<void>;
-  clearTransactionIfNeeded(handlerId: number): Promise<void>;
-}
-
 interface PGliteSession {
-  isInTransaction(): boolean;
-  runExclusive<T>(fn: () => Promise<T>): Promise<T>;
   execProtocolRawStream(message: Uint8Array, options: { onRawData(data: Uint8Array): void }): Promise<unknown>;
 }
 
@@ -86,60 +67,31 @@ function splitMessages(data: Uint8Array): Uint8Array[] | null {
  * extended-protocol message fails, PGlite answers with the error and a ReadyForQuery, and the Sync
  * that follows adds another: a client that sends its next query on the first one then takes the
  * second as that query's answer, and every later response on the connection is one off (a query
- * receives the previous one's rows). A real server answers only the Sync and skips the messages
- * before it; this does the same.
+ * receives the previous one's rows). A real server answers only the Sync; so does this.
  */
-function conformToWireProtocol(server: object, db: PGliteSession) {
-  const queue = (server as { queryQueue: QueryQueue }).queryQueue;
-  const failedSequences = new Set<number>();
-
-  async function run(item: QueuedMessage): Promise<number> {
-    const type = item.message[0];
-    if (failedSequences.has(item.handlerId) && type !== SYNC) return 0;
-    failedSequences.delete(item.handlerId);
-    let bytes = 0;
-    await db.runExclusive(() =>
-      db.execProtocolRawStream(item.message, {
-        onRawData: (data) => {
-          const messages = MID_SEQUENCE.has(type) ? splitMessages(data) : null;
-          if (messages?.some((message) => message[0] === ERROR)) failedSequences.add(item.handlerId);
-          if (messages && failedSequences.has(item.handlerId)) data = Buffer.concat(messages.filter((message) => message[0] !== READY));
-          bytes += data.length;
-          if (data.length > 0) item.onData(data);
-        },
-      }),
-    );
-    return bytes;
-  }
-
-  queue.processQueue = async function processQueue() {
-    if (queue.processing || queue.queue.length === 0) return;
-    queue.processing = true;
-    try {
-      // pglite-socket's own loop, but for how a message runs: first come, first served, except that
-      // a connection inside a transaction keeps the session until it ends.
-      while (queue.queue.length > 0) {
-        const sticky = queue.lastHandlerId !== null && db.isInTransaction();
-        const index = sticky ? queue.queue.findIndex((item) => item.handlerId === queue.lastHandlerId) : 0;
-        if (index === -1) break;
-        const [item] = queue.queue.splice(index, 1);
-        try {
-          const bytes = await run(item);
-          queue.lastHandlerId = item.handlerId;
-          item.resolve(bytes);
-        } catch (error) {
-          item.reject(error);
-        }
+function conformToWireProtocol(server: object) {
+  const queue = (server as { queryQueue: { db: PGliteSession } }).queryQueue;
+  const session = queue.db;
+  queue.db = new Proxy(session, {
+    get(target, property) {
+      if (property !== "execProtocolRawStream") {
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
       }
-    } finally {
-      queue.processing = false;
-    }
-  };
-  const clearTransactionIfNeeded = queue.clearTransactionIfNeeded.bind(queue);
-  queue.clearTransactionIfNeeded = (handlerId) => {
-    failedSequences.delete(handlerId);
-    return clearTransactionIfNeeded(handlerId);
-  };
+      return (message: Uint8Array, options: { onRawData(data: Uint8Array): void }) => {
+        if (!MID_SEQUENCE.has(message[0])) return target.execProtocolRawStream(message, options);
+        let failed = false;
+        return target.execProtocolRawStream(message, {
+          onRawData(data) {
+            const messages = splitMessages(data);
+            if (messages?.some((part) => part[0] === ERROR)) failed = true;
+            if (messages && failed) data = Buffer.concat(messages.filter((part) => part[0] !== READY));
+            if (data.length > 0) options.onRawData(data);
+          },
+        });
+      };
+    },
+  });
 }
 
 interface EmbeddedLock {
