@@ -106,7 +106,7 @@ async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> 
   });
   // Key order makes concurrent batches that share events (resends) wait on each other instead of
   // deadlocking; the rollup trigger locks its rows in key order too.
-  const unique = [...firstIndex.values()].map((index) => rows[index]).sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  const unique = [...firstIndex.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, index]) => rows[index]);
   const columns: unknown[][] = Array.from({ length: 15 }, () => new Array(unique.length));
   unique.forEach((row, i) => {
     const values = [randomUUID(), row.shopId, row.testId, row.arm, row.eventType, row.productId, row.variantId, row.visitorId,
@@ -117,8 +117,6 @@ async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> 
   const inserted = new Set(result.rows.map(keyOf));
   return rows.map((row, index) => firstIndex.get(keyOf(row)) === index && inserted.has(keyOf(row)));
 }
-
-const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A deadlock rolls the whole statement back, and ON CONFLICT makes the retry exactly-once. */
 async function queryRetryingDeadlocks(pool: pg.Pool, columns: unknown[][], attempts = 3) {
