@@ -2,6 +2,8 @@
 // has a clearly-local default so `npm run dev:local` works on a fresh machine; in production each one
 // is required and a missing or invalid one stops startup with a message naming it.
 import { z } from "zod";
+import { parseTrustedProxies } from "./services/tracking/track-contract";
+import { createKeyring, decodeEncryptionKey, parseKeyList, type Keyring } from "./services/shopify/secret-box";
 
 /** Admin API version pinned once for the whole app (REST/GraphQL clients, fake API, schema checks). */
 export const ADMIN_API_VERSION = "2026-10";
@@ -18,10 +20,21 @@ const LOCAL_DEFAULTS = {
 
 const R2_VARS = ["R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET"] as const;
 
-function decodeKey(value: string): Buffer | null {
-  const hex = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : null;
-  const key = hex ?? Buffer.from(value, "base64");
-  return key.length === 32 ? key : null;
+// Published in this file, so never a production key.
+const LOCAL_DEFAULT_KEY = Buffer.from(LOCAL_DEFAULTS.ENCRYPTION_KEY, "base64");
+
+/** The id ENCRYPTION_KEY's single key has in the keyring (name it in ENCRYPTION_KEYS to keep it). */
+export const SINGLE_KEY_ID = "default";
+
+/** ENCRYPTION_KEYS (`id:key,…`, newest first) or else ENCRYPTION_KEY (one key, id "default"). */
+function buildKeyring(keys: string | undefined, single: string): Keyring {
+  if (keys) {
+    const parsed = parseKeyList(keys);
+    if ("keys" in parsed) return createKeyring(parsed.keys);
+  }
+  const decoded = decodeEncryptionKey(single);
+  if ("key" in decoded) return createKeyring([{ id: SINGLE_KEY_ID, key: decoded.key }]);
+  throw new Error("unreachable: the schema validated the keys");
 }
 
 const optionalString = z
@@ -40,12 +53,9 @@ const schema = z
     SHOPIFY_APP_URL: optionalString.pipe(z.url().optional()),
     SCOPES: optionalString,
     CRON_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
-    ENCRYPTION_KEY: optionalString.pipe(
-      z
-        .string()
-        .refine((value) => decodeKey(value) !== null, "must be 32 bytes, as 64 hex characters or base64")
-        .optional(),
-    ),
+    // Validated in superRefine so each problem names the variable and never echoes a key.
+    ENCRYPTION_KEY: optionalString,
+    ENCRYPTION_KEYS: optionalString,
     /** Where the Admin API is reached instead of https://{shop}; local fake API only. */
     SHOPIFY_ADMIN_API_ORIGIN: optionalString.pipe(z.url().optional()),
     DATA_DIR: z.string().default(".data"),
@@ -54,11 +64,41 @@ const schema = z
     R2_ACCESS_KEY_ID: optionalString,
     R2_SECRET_ACCESS_KEY: optionalString,
     R2_BUCKET: optionalString,
+    /** Proxies in front of the app whose X-Forwarded-For names the client (IPs/CIDRs, comma-separated). */
+    TRUSTED_PROXIES: optionalString.pipe(
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          const parsed = parseTrustedProxies(value);
+          if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+        })
+        .optional(),
+    ),
+    /** "1" on Vercel (set by the platform): its edge's x-vercel-forwarded-for names the client. */
+    VERCEL: optionalString,
+    /** Events per second one shop may send to /track (10 s of it at once); see app/tracking.server.ts. */
+    TRACK_SHOP_EVENTS_PER_SECOND: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
   })
   .superRefine((env, ctx) => {
+    if (env.ENCRYPTION_KEY && env.ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEYS"], message: "and ENCRYPTION_KEY are both set; put every key in ENCRYPTION_KEYS (id:key,…) and unset ENCRYPTION_KEY" });
+    } else if (env.ENCRYPTION_KEYS) {
+      const parsed = parseKeyList(env.ENCRYPTION_KEYS);
+      if ("problems" in parsed) for (const problem of parsed.problems) ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEYS"], message: problem });
+      else if (env.NODE_ENV === "production" && parsed.keys.some(({ key }) => key.equals(LOCAL_DEFAULT_KEY))) {
+        ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEYS"], message: "contains the public local-development key" });
+      }
+    } else if (env.ENCRYPTION_KEY) {
+      const decoded = decodeEncryptionKey(env.ENCRYPTION_KEY);
+      if ("problem" in decoded) ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: decoded.problem });
+      else if (env.NODE_ENV === "production" && decoded.key.equals(LOCAL_DEFAULT_KEY)) {
+        ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: "is the public local-development key" });
+      }
+    }
     if (env.NODE_ENV === "production") {
       for (const name of Object.keys(LOCAL_DEFAULTS) as (keyof typeof LOCAL_DEFAULTS)[]) {
-        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+        if (name === "ENCRYPTION_KEY" && env.ENCRYPTION_KEYS) continue;
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: name === "ENCRYPTION_KEY" ? "or ENCRYPTION_KEYS is required in production" : "is required in production" });
       }
       if (env.SHOPIFY_ADMIN_API_ORIGIN) {
         ctx.addIssue({ code: "custom", path: ["SHOPIFY_ADMIN_API_ORIGIN"], message: "is for local runs only" });
@@ -96,7 +136,7 @@ const schema = z
     return {
       ...withDefaults,
       scopes: withDefaults.SCOPES.split(",").map((scope) => scope.trim()).filter(Boolean),
-      encryptionKey: decodeKey(withDefaults.ENCRYPTION_KEY)!,
+      keyring: buildKeyring(env.ENCRYPTION_KEYS, withDefaults.ENCRYPTION_KEY),
       r2,
     };
   });

@@ -142,7 +142,7 @@ const app = await startChildServer("node_modules/.bin/tsx", ["bench/admin-loader
   SHOPIFY_APP_URL: "https://bench.example",
   SCOPES,
   CRON_SECRET: "bench-cron-secret-0000",
-  ENCRYPTION_KEY: "22".repeat(32),
+  ENCRYPTION_KEY: "1b32c28cb38c05480eccc1bd60ff97029b57a05c96718b96dad7e9d84894f549",
   BENCH_ADMIN_API_ORIGIN: fake.origin,
 });
 

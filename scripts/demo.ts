@@ -19,7 +19,7 @@ const started = Date.now();
 const step = (message: string) => console.log(`✓ ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
 // The demo owns its environment: local services only, whatever the shell says.
-for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "CRON_SECRET", "ENCRYPTION_KEY", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET", "R2_ACCOUNT_ID", "R2_ENDPOINT"]) delete process.env[name];
+for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "CRON_SECRET", "ENCRYPTION_KEY", "ENCRYPTION_KEYS", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET", "R2_ACCOUNT_ID", "R2_ENDPOINT"]) delete process.env[name];
 process.env.NODE_ENV = "development";
 process.env.DATA_DIR ??= ".data";
 
@@ -39,7 +39,7 @@ getTrackingDeps().now = () => clock;
 const { default: prisma } = await import("../app/db.server");
 const { saveShopCredential } = await import("../app/services/shopify/shop-credentials");
 
-const credential = await saveShopCredential(prisma, getEnv().encryptionKey, { shopDomain: SHOP, apiKey: getEnv().SHOPIFY_API_KEY, mode: "PUBLIC" });
+const credential = await saveShopCredential(prisma, getEnv().keyring, { shopDomain: SHOP, apiKey: getEnv().SHOPIFY_API_KEY, mode: "PUBLIC" });
 await prisma.shopCredential.update({ where: { id: credential.id }, data: { myshopifyDomain: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Berlin" } });
 await prisma.session.upsert({
   where: { id: `offline_${SHOP}` },
@@ -113,10 +113,10 @@ for (const row of rows) {
   const key = `${row.variantId}|${row.arm}`;
   const variant = product.variants.find((candidate) => candidate.id === row.variantId)?.title ?? row.variantId;
   const total = byKey.get(key) ?? { variant, arm: row.arm, impressions: 0, visitors: 0, addToCarts: 0, orders: 0, revenue: 0 };
-  total.impressions += row.impressions;
-  total.visitors += row.visitors;
-  total.addToCarts += row.addToCarts;
-  total.orders += row.orders;
+  total.impressions += Number(row.impressions);
+  total.visitors += Number(row.visitors);
+  total.addToCarts += Number(row.addToCarts);
+  total.orders += Number(row.orders);
   total.revenue += Number(row.revenue);
   byKey.set(key, total);
 }

@@ -1,75 +1,15 @@
-// Shopify's auth paths (/auth, /auth/callback, /auth/session-token…) go to authenticate.admin, except
-// the login path: the library refuses authenticate.admin there (it is where it sends a request
-// without a shop), so /auth/login asks for the shop domain and hands it to login().
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { AppProvider, Button, Card, FormLayout, Page, TextField } from "@shopify/polaris";
-import enTranslations from "@shopify/polaris/locales/en.json";
-import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
-import { LoginErrorType, type LoginError } from "@shopify/shopify-app-remix/server";
-import { useState } from "react";
-import { authenticate, login } from "../shopify.server";
+// Shopify's auth paths other than the login page (/auth, /auth/callback, /auth/session-token,
+// /auth/exit-iframe) go to authenticate.admin. A resource route (no page): the library answers with a
+// redirect or a page of its own (the App Bridge bounce and exit-iframe pages), which must reach the
+// browser as they are rather than through an error boundary.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { jsonError } from "../lib/api-error";
+import { authenticate } from "../shopify.server";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
-
-const LOGIN_ERROR_MESSAGES: Record<LoginErrorType, string> = {
-  [LoginErrorType.MissingShop]: "Enter your shop domain to log in.",
-  [LoginErrorType.InvalidShop]: "Enter a valid shop domain.",
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  return null;
 };
 
-/** login() returns errors and throws the redirect to the shop's install page when the domain is valid. */
-const loginErrors = (errors: LoginError) => ({ shop: errors.shop ? LOGIN_ERROR_MESSAGES[errors.shop] : undefined });
-
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  if (params["*"] !== "login") {
-    await authenticate.admin(request);
-    return null;
-  }
-  return { errors: loginErrors(await login(request)) };
-};
-
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  // Only the login form posts here; the other auth paths stay GET-only.
-  if (params["*"] !== "login") throw new Response(null, { status: 405 });
-  // The posted shop also goes into the URL: that is where login() of the multi-credential setup
-  // reads which app (public, or the shop's PRIVATE one) the shop belongs to.
-  const form = await request.formData();
-  const url = new URL(request.url);
-  const shop = String(form.get("shop") ?? "").trim();
-  if (shop) url.searchParams.set("shop", shop);
-  return { errors: loginErrors(await login(new Request(url, { method: "POST", body: form }))) };
-};
-
-export default function Login() {
-  const loaderData = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const [shop, setShop] = useState("");
-  // Other auth paths answer with a redirect or nothing; only the login path has a page.
-  if (!loaderData) return null;
-  const { errors } = actionData ?? loaderData;
-  return (
-    <AppProvider i18n={enTranslations}>
-      <Page narrowWidth title="Log in">
-        <Card>
-          <Form method="post">
-            <FormLayout>
-              <TextField
-                type="text"
-                name="shop"
-                label="Shop domain"
-                helpText="e.g. my-shop.myshopify.com"
-                value={shop}
-                onChange={setShop}
-                autoComplete="on"
-                error={errors.shop}
-              />
-              <Button submit variant="primary">
-                Log in
-              </Button>
-            </FormLayout>
-          </Form>
-        </Card>
-      </Page>
-    </AppProvider>
-  );
-}
+// Only the login page (auth.login.tsx) takes a POST.
+export const action = () => jsonError(405, "method_not_allowed", "This auth path only answers GET.", { Allow: "GET" });

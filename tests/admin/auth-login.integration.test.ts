@@ -94,3 +94,40 @@ describe("the other /auth paths", () => {
     expect(response.status).toBe(405);
   });
 });
+
+describe("/auth/exit-iframe", () => {
+  const exitIframe = (destination: string) => get(`/auth/exit-iframe?${new URLSearchParams({ shop: "exit-test.myshopify.com", host: Buffer.from("admin.shopify.com/store/exit-test").toString("base64"), exitIframe: destination })}`);
+
+  it.each(["https://evil.example/phish", "javascript:alert(1)", "//evil.example", "https://exit-test.myshopify.com/", "https://cdn.shopify.com/x", ""])(
+    "GIVEN an untrusted destination %j THEN 400 with the error shape, not 500",
+    async (destination) => {
+      const response = await exitIframe(destination);
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: { code: "invalid_redirect", message: expect.any(String) } });
+    },
+  );
+
+  // (The app's own paths are trusted too, but the page then insists on https, which the local app URL is not.)
+  it.each(["https://admin.shopify.com/store/exit-test/apps", "https://exit-test.myshopify.com/admin/charges/1"])(
+    "GIVEN a trusted destination %j THEN the App Bridge page that leaves the iframe is served",
+    async (destination) => {
+      const response = await exitIframe(destination);
+
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("app-bridge.js");
+    },
+  );
+});
+
+describe("/auth/session-token (the bounce page that fetches a fresh session token)", () => {
+  it.each(["PUBLIC", "PRIVATE"] as const)("GIVEN a %s shop THEN the App Bridge page is served with that shop's own API key", async (mode) => {
+    const shop = await createInstalledShop(prisma, { mode });
+    const host = Buffer.from(`admin.shopify.com/store/${shop.shopDomain.replace(".myshopify.com", "")}`).toString("base64");
+
+    const response = await get(`/auth/session-token?${new URLSearchParams({ shop: shop.shopDomain, host, "shopify-reload": "/app" })}`);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(`data-api-key="${shop.apiKey}"`);
+  });
+});

@@ -11,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const SENTINELS = {
   SHOPIFY_API_SECRET: "sentinel-shopify-secret-7f3a",
   CRON_SECRET: "sentinel-cron-secret-91bc0d2e",
-  ENCRYPTION_KEY: "33".repeat(32),
+  ENCRYPTION_KEY: "915e2390f762dcd53fe3d0cdc22a52384ff816260df964dce5e2db308c3e9292",
   DATABASE_URL: "postgresql://sentinel:sentinel-db-password@db.invalid:5432/app",
   R2_SECRET_ACCESS_KEY: "sentinel-r2-secret-5e6f",
 };

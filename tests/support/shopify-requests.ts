@@ -1,11 +1,23 @@
 // Requests signed the way Shopify signs them, built with Shopify's own test helpers where they exist.
 import crypto, { randomUUID } from "node:crypto";
-import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { getJwt, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 
 export const APP_ORIGIN = "http://127.0.0.1:3000";
 
 export function adminRequest(path: string, shop: string, apiKey: string, apiSecretKey: string): Promise<Request> {
   return setUpValidRequest({ type: RequestType.Admin, store: shop.replace(".myshopify.com", ""), apiKey, apiSecretKey }, new Request(`${APP_ORIGIN}${path}`));
+}
+
+/** A session token for `dest` (the shop it names), with the audience and secret of whichever app signs
+ * it: the genuine app of `dest`, or another one (a forgery by a merchant who knows its own secret). */
+export async function sessionToken(options: { dest: string; apiKey: string; apiSecretKey: string }): Promise<string> {
+  return (await getJwt(options.dest.replace(".myshopify.com", ""), options.apiKey, options.apiSecretKey)).token;
+}
+
+/** The query string Shopify's admin loads an embedded app with: what a document request carries. */
+export function embeddedQuery(shop: string, token: string): URLSearchParams {
+  const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64");
+  return new URLSearchParams({ embedded: "1", shop, host, id_token: token });
 }
 
 export function webhookRequest(options: { topic: string; shop: string; payload: unknown; secret: string; path?: string; hmac?: string }): Request {

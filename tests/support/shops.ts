@@ -30,7 +30,7 @@ export async function createInstalledShop(
   const isPrivate = options.mode === "PRIVATE";
   const apiKey = isPrivate ? `private-key-${randomUUID().slice(0, 8)}` : env.SHOPIFY_API_KEY;
   const apiSecret = isPrivate ? `private-secret-${randomUUID()}` : env.SHOPIFY_API_SECRET;
-  const credential = await saveShopCredential(prisma, env.encryptionKey, {
+  const credential = await saveShopCredential(prisma, env.keyring, {
     shopDomain,
     apiKey,
     apiSecret: isPrivate ? apiSecret : undefined,

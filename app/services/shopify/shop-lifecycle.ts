@@ -16,23 +16,24 @@ export async function disableUninstalledShop(prisma: PrismaClient, shop: string)
   });
 }
 
+/** Erases the shop in whatever state it is in: ACTIVE, DISABLED (uninstalled), or partly erased by an
+ * earlier attempt (objects gone, sessions gone, credential gone). Every credential row under either of
+ * the shop's domains goes, so a re-run finds nothing left and succeeds. */
 export async function redactShop(prisma: PrismaClient, objects: ObjectStore, shop: string) {
-  const credential = await findShopCredential(prisma, shop);
+  const credentials = await prisma.shopCredential.findMany({ where: { OR: [{ myshopifyDomain: shop }, { shopDomain: shop }] }, select: { id: true } });
+  const ids = credentials.map((credential) => credential.id);
   let objectsDeleted = 0;
-  if (credential) {
-    for (const prefix of [`product-images/${credential.id}/`, `statistics-exports/${credential.id}/`]) {
-      objectsDeleted += await objects.deletePrefix(prefix);
-    }
+  // Objects first: should this fail, the rows that name their prefixes are still there for the retry.
+  for (const id of ids) {
+    for (const prefix of [`product-images/${id}/`, `statistics-exports/${id}/`]) objectsDeleted += await objects.deletePrefix(prefix);
   }
   const sessionsDeleted = await prisma.$transaction(async (tx) => {
-    const sessions = await tx.session.deleteMany({
-      where: credential ? { OR: [{ shopId: credential.id }, { shop }] } : { shop },
-    });
+    const sessions = await tx.session.deleteMany({ where: { OR: [{ shopId: { in: ids } }, { shop }] } });
     // Tests, events, exports, statistics and image backups go with the credential (ON DELETE CASCADE).
-    if (credential) await tx.shopCredential.delete({ where: { id: credential.id } });
+    await tx.shopCredential.deleteMany({ where: { id: { in: ids } } });
     return sessions.count;
   });
-  return { credentialDeleted: Boolean(credential), sessionsDeleted, objectsDeleted };
+  return { credentialDeleted: ids.length > 0, sessionsDeleted, objectsDeleted };
 }
 
 export async function redactCustomerOrders(prisma: PrismaClient, shop: string, orderIds: (string | number)[]) {
