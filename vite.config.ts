@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { refuseServerSource } from "./scripts/lib/refuse-server-source";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -13,9 +14,16 @@ declare module "@remix-run/node" {
 export default defineConfig(({ mode }) => ({
   server: {
     host: "127.0.0.1",
-    fs: { allow: ["app", "node_modules"] },
+    // Defence in depth behind refuseServerSource(): Vite checks these for /@fs/, static files and
+    // ?raw/?url/?inline requests (Vite's defaults first: replacing the list drops them otherwise).
+    fs: {
+      strict: true,
+      allow: ["app", "node_modules"],
+      deny: [".env", ".env.*", "*.{crt,pem}", "**/.git/**", "**/*.server.*", "**/.server/**", "**/app/services/**", "**/.data/**"],
+    },
   },
   plugins: [
+    mode !== "test" && refuseServerSource(),
     mode !== "test" &&
       remix({
         ignoredRouteFiles: ["**/*.test.ts", "**/*.test.tsx", "**/.*"],

@@ -8,6 +8,17 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
 
+// Shopify's helper sets frame-ancestors only for a request naming a valid ?shop= (that shop and the
+// admin). Every other document (/auth/login, the landing page, 404s, error pages) would be frameable
+// by any site; it may be framed by the Shopify admin only, where an embedded app without a shop lands.
+const SHOPLESS_FRAME_ANCESTORS = "frame-ancestors https://admin.shopify.com https://*.myshopify.com";
+
+function ensureFrameAncestors(headers: Headers) {
+  const policy = headers.get("Content-Security-Policy");
+  if (!policy) headers.set("Content-Security-Policy", `${SHOPLESS_FRAME_ANCESTORS};`);
+  else if (!/(^|;)\s*frame-ancestors\s/i.test(policy)) headers.set("Content-Security-Policy", `${policy.replace(/;?\s*$/, "")}; ${SHOPLESS_FRAME_ANCESTORS};`);
+}
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -15,6 +26,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   await addDocumentResponseHeaders(request, responseHeaders);
+  ensureFrameAncestors(responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {

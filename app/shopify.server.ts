@@ -1,7 +1,7 @@
 // Shopify auth for every app credential the deployment serves: the public app (env) and per-shop
 // PRIVATE apps whose key/secret live encrypted in ShopCredential. Which credential verifies a request
-// is decided by the shop the *signed* part names — a session token's own `dest`, a webhook's HMAC-covered
-// shop header — never by a header or parameter beside it: a PRIVATE merchant knows its own secret and
+// is decided by the shop the request acts on — a session token's own `dest`, a webhook's shop header —
+// never by a header or parameter beside the token: a PRIVATE merchant knows its own secret and
 // could otherwise sign a token for another shop and have its own credential accept it.
 import "@shopify/shopify-app-remix/adapters/node";
 import { createHash } from "node:crypto";
@@ -160,7 +160,8 @@ async function withAuthErrors(request: Request, app: ShopifyApp) {
 
 export const authenticate = {
   admin: authenticateAdmin,
-  // A webhook names its shop in the HMAC-covered delivery: that shop's credential, in any status, verifies it.
+  // Shopify's HMAC covers the body, not the shop header: the shop the header names is the one acted on,
+  // so its own credential (in any status) must have signed the body. Naming another shop fails its HMAC.
   webhook: async (request: Request) => (await resolveShopApp(request.headers.get("x-shopify-shop-domain"))).app.authenticate.webhook(request),
 };
 

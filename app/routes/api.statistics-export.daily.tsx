@@ -38,3 +38,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const failed = summary.results.filter((result) => result.status === "FAILED").length;
   return Response.json({ ...summary, failed }, { status: failed > 0 ? 500 : 200, headers: { "Cache-Control": "no-store" } });
 };
+
+// Remix sends every other method (POST, PUT, PATCH, DELETE) here; without an action it would answer a
+// bare 405 outside the error shape. Checked before authentication: the answer reveals nothing.
+export const action = () => jsonError(405, "method_not_allowed", "use GET", { Allow: "GET" });

@@ -19,12 +19,13 @@ export interface StartAppServerOptions {
   port?: number;
   host?: string;
   root?: string;
-  /** Vite's hot reload (its own websocket port): for a developer's dev server, not for tests. */
+  /** Vite's hot reload, on the app's own port: for a developer's dev server, not for tests. */
   hmr?: boolean;
 }
 
 export async function startAppServer(options: StartAppServerOptions): Promise<AppServer> {
   const root = options.root ?? process.cwd();
+  const server = http.createServer();
   const app = express();
   app.disable("x-powered-by");
   let closeVite = async () => {};
@@ -32,7 +33,11 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
 
   if (options.mode === "development") {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({ root, mode: "development", server: { middlewareMode: true, cors: false, hmr: options.hmr ?? false }, appType: "custom" });
+    // In middleware mode Vite opens its websocket on port 24678 of every interface, even with hmr off:
+    // hot reload rides on this server instead (same host, loopback unless asked), and without it there is
+    // no websocket at all.
+    const hot = options.hmr ? { hmr: { server } } : { hmr: false, ws: false as const };
+    const viteServer = await vite.createServer({ root, mode: "development", server: { middlewareMode: true, cors: false, ...hot }, appType: "custom" });
     app.use(viteServer.middlewares);
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => viteServer.close();
@@ -46,7 +51,11 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
 
   // The pixel endpoint skips Express and Remix routing (same handler as app/routes/track.tsx);
   // bench/track.ts measured their per-request cost at several times the endpoint's own work.
-  const server = http.createServer((request, response) => {
+  server.on("request", (request, response) => {
+    // Every answer (documents, data, JSON, /track, static files, Vite's modules): a browser must never
+    // sniff a JSON or text body into a script or a page. Set here once, so no route repeats it (Express
+    // would append a second copy); vercel.json sets the same header where this server does not run.
+    response.setHeader("X-Content-Type-Options", "nosniff");
     const path = request.url?.split("?")[0];
     if (path === "/track") {
       serveTrack(request, response, getTrackingDeps()).catch((error: Error) => {

@@ -7,7 +7,10 @@ export interface HealthReport {
   errors?: { db?: string; storage?: string };
 }
 
-/** Proves the database answers and the object store round-trips a write, each within `timeoutMs`. */
+/** How long a report is reused: /healthz is public, and every object-store request is billed. */
+export const HEALTH_CACHE_MS = 10_000;
+
+/** Proves the database answers and the object store's bucket can be listed, each within `timeoutMs`. */
 export async function checkHealth(prisma: PrismaClient, objects: ObjectStore, timeoutMs = 5000): Promise<HealthReport> {
   const [db, storage] = await Promise.allSettled([
     withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs),
@@ -23,12 +26,33 @@ export async function checkHealth(prisma: PrismaClient, objects: ObjectStore, ti
   return report;
 }
 
+// Read-only: a listing proves the endpoint, the credentials and the bucket (a HEAD cannot: S3 answers
+// a missing bucket and a missing key with the same bodiless 404). It writes nothing, so nothing is
+// left behind and R2 bills no write.
 async function probeObjectStore(objects: ObjectStore) {
-  const key = `healthz/probe-${process.pid}`;
-  await objects.put(key, "ok", { contentType: "text/plain" });
-  const { body } = await objects.get(key);
-  if (body.toString("utf8") !== "ok") throw new Error("object store returned different bytes");
-  await objects.delete(key);
+  await objects.list("healthz/");
+}
+
+/**
+ * Reuses one report for `ttlMs` and shares one check among concurrent callers, so a flood of public
+ * calls costs at most one database query and one object-store request per window.
+ */
+export function createCachedHealthCheck(check: () => Promise<HealthReport>, options: { ttlMs?: number; now?: () => number } = {}) {
+  const ttlMs = options.ttlMs ?? HEALTH_CACHE_MS;
+  const now = options.now ?? Date.now;
+  let cached: { report: Promise<HealthReport>; expires: number } | undefined;
+  return (): Promise<HealthReport> => {
+    if (!cached || now() >= cached.expires) {
+      const entry = { report: check(), expires: Infinity };
+      // The window starts when the answer arrives, so a slow check is not immediately repeated.
+      entry.report.then(
+        () => (entry.expires = now() + ttlMs),
+        () => (cached = undefined),
+      );
+      cached = entry;
+    }
+    return cached.report;
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

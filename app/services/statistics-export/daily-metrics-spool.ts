@@ -2,11 +2,11 @@
 // shop-day's export takes its own: the pass reads the day's events once for all shops (a query per shop
 // re-reads most of the day's heap pages for each, as events of all shops arrive interleaved), and
 // memory holds one shop's metrics at a time however many shops the day has.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { parseDailyMetrics, streamDailyMetrics, type DailyMetrics } from "./metrics-calculator.service";
+import { createSpoolDirectory, touchSpoolDirectory } from "./spool-directory";
 
 export interface DailyMetricsSpool {
   /** The shop's metrics (zeros when it had no events); undefined for a shop the pass did not cover. */
@@ -15,7 +15,8 @@ export interface DailyMetricsSpool {
 }
 
 export async function spoolDailyMetrics(prisma: PrismaClient, shopIds: string[], day: string): Promise<DailyMetricsSpool> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), "daily-metrics-"));
+  // Each new file refreshes the directory's mtime while the pass writes; reads refresh it explicitly.
+  const directory = await createSpoolDirectory("daily-metrics-");
   const covered = new Set(shopIds);
   // File names by position: shop ids are opaque strings, not safe file names.
   const files = new Map<string, string>();
@@ -32,6 +33,7 @@ export async function spoolDailyMetrics(prisma: PrismaClient, shopIds: string[],
   return {
     async read(shopId) {
       if (!covered.has(shopId)) return undefined;
+      await touchSpoolDirectory(directory);
       const file = files.get(shopId);
       if (!file) return parseDailyMetrics(undefined);
       const document = await readFile(file, "utf8");

@@ -2,11 +2,11 @@
 // them page by page and the walks that need them all: the CSV, the JSON (whose header counts the rows)
 // and the database. Memory holds a batch at a time, whatever the catalog's size.
 import { createReadStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import os from "node:os";
+import { open, rm } from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import type { DailyRow } from "./build-daily-rows";
+import { createSpoolDirectory, touchSpoolDirectory } from "./spool-directory";
 
 export interface DailyRowSpool {
   readonly count: number;
@@ -17,7 +17,7 @@ export interface DailyRowSpool {
 }
 
 export async function createDailyRowSpool(): Promise<DailyRowSpool> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), "daily-rows-"));
+  const directory = await createSpoolDirectory("daily-rows-");
   const file = path.join(directory, "rows.ndjson");
   const handle = await open(file, "a");
   let count = 0;
@@ -35,13 +35,16 @@ export async function createDailyRowSpool(): Promise<DailyRowSpool> {
       // JSON.stringify escapes line breaks inside strings, so a line is always one row.
       await handle.appendFile(rows.map((row) => JSON.stringify(row) + "\n").join(""));
       count += rows.length;
+      await touchSpoolDirectory(directory);
     },
     async *batches(size) {
       await close();
+      await touchSpoolDirectory(directory);
       let batch: DailyRow[] = [];
       for await (const line of readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
         batch.push(JSON.parse(line) as DailyRow);
         if (batch.length === size) {
+          await touchSpoolDirectory(directory);
           yield batch;
           batch = [];
         }

@@ -17,6 +17,7 @@ import { storeExportFiles } from "./export-storage.service";
 import { backupProductImages, type ImageBackupOptions } from "./image-backup.service";
 import { calculateDailyMetrics, type DailyMetrics } from "./metrics-calculator.service";
 import { fetchCatalogPages } from "./product-fetcher.service";
+import { sweepStaleSpoolDirectories } from "./spool-directory";
 import { PERSIST_BATCH_ROWS, persistDailyStatistics } from "./statistics-persistence.service";
 
 export interface ExportDeps {
@@ -153,6 +154,8 @@ async function spoolDueShopMetrics(prisma: PrismaClient, shopIds: string[], day:
 export async function exportShopDays(deps: ExportDeps, work: { shopId: string; day: string }[], options: ShopDaysOptions = {}): Promise<ShopDayResult[]> {
   const started = Date.now();
   const { force = false, budgetMs = Number.POSITIVE_INFINITY } = options;
+  // Spools of a run that was killed (it could not remove them) go before this run makes its own.
+  await sweepStaleSpoolDirectories();
   const shops = new Map(
     (await deps.prisma.shopCredential.findMany({ where: { id: { in: [...new Set(work.map((item) => item.shopId))] } }, select: { id: true, shopDomain: true, myshopifyDomain: true } })).map(
       (shop) => [shop.id, shop],
