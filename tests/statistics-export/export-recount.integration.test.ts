@@ -173,7 +173,7 @@ describe("daily export: numbers", () => {
     expect(stored).toHaveLength(parsed.data.length);
     for (const row of stored) {
       const group = row.arm === "NONE" ? undefined : expected.get(`${row.productId}|${row.variantId}|${row.arm}`);
-      expect([row.impressions, row.visitors, row.orders, row.revenue.toFixed(2)]).toEqual([
+      expect([Number(row.impressions), Number(row.visitors), Number(row.orders), row.revenue.toFixed(2)]).toEqual([
         group?.impressions ?? 0,
         group?.visitors.size ?? 0,
         group?.orders.size ?? 0,

@@ -2,6 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { assignArm } from "../../app/lib/assignment";
+import type { TrackingDeps } from "../../app/services/tracking/handle-track-request";
+import { createRateLimiter } from "../../app/services/tracking/rate-limiter";
+import { parseTrustedProxies } from "../../app/services/tracking/track-contract";
+import { getTrackingDeps } from "../../app/tracking.server";
 import type { AppServer } from "../../scripts/lib/app-server";
 import { createABTest } from "../support/ab-tests";
 import { startTestApp } from "../support/app-server";
@@ -254,19 +258,19 @@ describe("POST /track — events", () => {
     expect(times[1]).toBeGreaterThanOrEqual(before);
   });
 
-  it("GIVEN one visitor flooding THEN events beyond the visitor's burst are dropped", async () => {
+  it("GIVEN one visitor flooding THEN the request past the visitor's burst is refused whole with 429 and nothing of it is stored", async () => {
     const shopA = await createInstalledShop(prisma);
     const test = await createABTest(prisma, shopA.shopId);
     const visitorId = randomUUID();
     const batch = () => JSON.stringify({ shop: shopA.shopDomain, events: Array.from({ length: 50 }, () => impression({ testId: test.id, visitorId })) });
 
-    const results = [];
-    for (let i = 0; i < 3; i++) results.push(await (await post(batch())).json());
+    const responses = [];
+    for (let i = 0; i < 3; i++) responses.push(await post(batch()));
 
-    const accepted = results.reduce((sum, result) => sum + result.accepted, 0);
-    expect(accepted).toBeGreaterThanOrEqual(100);
-    expect(accepted).toBeLessThan(110);
-    expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(accepted);
+    expect(responses.map((response) => response.status)).toEqual([202, 202, 429]);
+    expect(Number(responses[2].headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await responses[2].json()).error.code).toBe("rate_limited");
+    expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(100);
   });
 
   it("GIVEN 40 concurrent requests THEN every acknowledged event is stored exactly once", async () => {
@@ -278,6 +282,174 @@ describe("POST /track — events", () => {
 
     expect(results.every((result) => result.accepted === 5)).toBe(true);
     expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(200);
+  });
+});
+
+describe("POST /track — input bounds (DESIGN §4) on an ACTIVE test", () => {
+  const purchase = (overrides: Record<string, unknown> = {}) => ({
+    ...impression({ testId: (overrides.testId as string | undefined) ?? testId }),
+    type: "PURCHASE",
+    quantity: 1,
+    revenue: "19.99",
+    currency: "EUR",
+    orderId: "gid://shopify/Order/77",
+    lineIndex: 0,
+    ...overrides,
+  });
+  const FIELDS = ["id", "type", "testId", "arm", "visitorId", "productId", "variantId", "revenue", "currency", "orderId", "occurredAt"] as const;
+  const CONTROLS = [["NUL", "\u0000"], ["newline", "\n"], ["escape", "\u001b"], ["unit separator", "\u001f"], ["DEL", "\u007f"]] as const;
+
+  it.each(FIELDS.flatMap((field) => CONTROLS.map(([name, character]) => ({ field, name, character }))))(
+    "GIVEN a $name in $field next to a valid event THEN the bad one is dropped as invalid and the other is stored",
+    async ({ field, character }) => {
+      const shopA = await createInstalledShop(prisma);
+      const test = await createABTest(prisma, shopA.shopId);
+      const bad = purchase({ testId: test.id });
+      (bad as Record<string, unknown>)[field] = `${String(bad[field])}${character}`;
+      const good = purchase({ testId: test.id, orderId: "gid://shopify/Order/78" });
+      const invalidBefore = getTrackingDeps().drops.get("invalid") ?? 0;
+
+      const response = await post(JSON.stringify({ shop: shopA.shopDomain, events: [bad, good] }));
+
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 1 });
+      expect(getTrackingDeps().drops.get("invalid")).toBe(invalidBefore + 1);
+      expect((await storedEvents(shopA.shopId)).map((event) => event.eventId)).toEqual([`${good.id}:0`]);
+    },
+  );
+
+  it.each(CONTROLS)("GIVEN a %s in the shop THEN 400 invalid_request", async (_name, character) => {
+    const response = await post(JSON.stringify({ shop: `${shop.shopDomain}${character}`, events: [purchase()] }));
+
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("invalid_request");
+  });
+
+  it.each([
+    ["quantity 0", { quantity: 0 }],
+    ["quantity 1,001", { quantity: 1001 }],
+    ["quantity 1.5", { quantity: 1.5 }],
+    ["quantity 2^31", { quantity: 2 ** 31 }],
+    ["revenue \"9999999999.995\" (rounded up past the column before)", { revenue: "9999999999.995" }],
+    ["revenue \"1000000.01\"", { revenue: "1000000.01" }],
+    ["revenue \"1000000.005\" (rounds past the bound)", { revenue: "1000000.005" }],
+    ["revenue 1000000.01 as a number", { revenue: 1000000.01 }],
+    ["revenue 1e21 as a number", { revenue: 1e21 }],
+    ["revenue \"1e3\"", { revenue: "1e3" }],
+    ["revenue with 5 decimals", { revenue: "1.00001" }],
+    ["lineIndex 1,000", { lineIndex: 1000 }],
+    ["a 21-digit order id", { orderId: "1".repeat(21) }],
+    ["a 129-character event id", { id: "x".repeat(129) }],
+  ])("GIVEN a purchase with %s THEN it is dropped as invalid before the writer", async (_case, overrides) => {
+    const event = purchase(overrides);
+
+    const response = await post(JSON.stringify({ shop: shop.shopDomain, events: [event] }));
+
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 0, duplicates: 0, dropped: 1 });
+  });
+
+  it.each([
+    [{ quantity: 1000, revenue: "1000000.00" }, 1000, "1000000.00"],
+    [{ quantity: 1, revenue: "1000000.004" }, 1, "1000000.00"],
+    [{ quantity: 1, revenue: "0.125" }, 1, "0.13"],
+    [{ quantity: 1, revenue: 19.999 }, 1, "20.00"],
+    [{ quantity: 1, revenue: "0" }, 1, "0.00"],
+  ])("GIVEN a purchase at the bounds %j THEN it is stored with quantity %i and revenue %s", async (overrides, quantity, revenue) => {
+    const event = purchase(overrides);
+
+    const response = await post(JSON.stringify({ shop: shop.shopDomain, events: [event] }));
+
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0 });
+    const stored = await prisma.aBTestEvent.findFirstOrThrow({ where: { shopId: shop.shopId, eventId: `${event.id}:0` } });
+    expect([stored.quantity, stored.revenue?.toFixed(2)]).toEqual([quantity, revenue]);
+  });
+});
+
+describe("POST /track — rate limits keyed on the socket, per shop, whole requests", () => {
+  /** Runs `body` with some of the process's /track dependencies replaced, then puts them back. */
+  async function withTracking(overrides: Partial<TrackingDeps>, body: () => Promise<void>) {
+    const deps = getTrackingDeps();
+    const saved = { ipLimiter: deps.ipLimiter, shopLimiter: deps.shopLimiter, visitorLimiter: deps.visitorLimiter, addressPolicy: deps.addressPolicy };
+    Object.assign(deps, overrides);
+    try {
+      await body();
+    } finally {
+      Object.assign(deps, saved);
+    }
+  }
+  const loopbackProxy = () => {
+    const parsed = parseTrustedProxies("127.0.0.1, ::1");
+    if (!parsed.ok) throw new Error(parsed.message);
+    return { onVercel: false, trustedProxies: parsed.list };
+  };
+  const ample = () => createRateLimiter({ ratePerSecond: 1000, burst: 100_000 });
+  const batchFor = (target: InstalledShop, test: string, count: number) => JSON.stringify({ shop: target.shopDomain, events: Array.from({ length: count }, () => impression({ testId: test })) });
+
+  it("GIVEN no trusted proxy WHEN a client rotates X-Forwarded-For THEN its requests still share the socket's budget and are refused", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    await withTracking({ ipLimiter: createRateLimiter({ ratePerSecond: 0.001, burst: 10 }), shopLimiter: ample(), addressPolicy: undefined }, async () => {
+      const statuses = [];
+      for (let i = 0; i < 30; i++) {
+        const response = await post(batchFor(shopA, test.id, 1), { "X-Forwarded-For": `198.51.100.${i}`, "X-Real-IP": `198.51.100.${i}`, "X-Vercel-Forwarded-For": `198.51.100.${i}` });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+
+      expect(statuses.filter((status) => status === 202)).toHaveLength(10);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    });
+  });
+
+  it("GIVEN a trusted proxy WHEN an attacker names a victim's address in X-Forwarded-For THEN the attacker's own hop is charged and the victim is still served", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    await withTracking({ ipLimiter: createRateLimiter({ ratePerSecond: 0.001, burst: 5 }), shopLimiter: ample(), addressPolicy: loopbackProxy() }, async () => {
+      const victim = "203.0.113.7";
+      const attacker = "198.51.100.66";
+      // What the proxy forwards: the client's own header, then the address the proxy saw.
+      const attacks = [];
+      for (let i = 0; i < 8; i++) attacks.push((await post(batchFor(shopA, test.id, 1), { "X-Forwarded-For": `${victim}, ${attacker}` })).status);
+      const victimResponse = await post(batchFor(shopA, test.id, 1), { "X-Forwarded-For": victim });
+
+      expect(attacks).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
+      expect(victimResponse.status).toBe(202);
+      expect(await victimResponse.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0 });
+    });
+  });
+
+  it("GIVEN a budget with room for only part of a batch THEN the whole request is refused with 429 + Retry-After and none of it is stored", async () => {
+    const shopA = await createInstalledShop(prisma);
+    const test = await createABTest(prisma, shopA.shopId);
+    await withTracking({ ipLimiter: createRateLimiter({ ratePerSecond: 1, burst: 60 }), shopLimiter: ample(), addressPolicy: undefined }, async () => {
+      const first = await post(batchFor(shopA, test.id, 50));
+      const second = await post(batchFor(shopA, test.id, 50));
+
+      expect(first.status).toBe(202);
+      expect(await first.json()).toEqual({ accepted: 50, duplicates: 0, dropped: 0 });
+      expect(second.status).toBe(429);
+      expect(Number(second.headers.get("retry-after"))).toBeGreaterThanOrEqual(30);
+      expect(second.headers.get("access-control-allow-origin")).toBe("*");
+      expect((await second.json()).error).toMatchObject({ code: "rate_limited", message: expect.any(String) });
+      expect(await prisma.aBTestEvent.count({ where: { shopId: shopA.shopId } })).toBe(50);
+    });
+  });
+
+  it("GIVEN one shop flooding past its shop budget THEN it gets 429 while another shop's requests are still accepted", async () => {
+    const [flooding, quiet] = await Promise.all([createInstalledShop(prisma), createInstalledShop(prisma)]);
+    const [floodTest, quietTest] = await Promise.all([createABTest(prisma, flooding.shopId), createABTest(prisma, quiet.shopId)]);
+    await withTracking({ ipLimiter: ample(), shopLimiter: createRateLimiter({ ratePerSecond: 1, burst: 150 }), addressPolicy: loopbackProxy() }, async () => {
+      const flood = [];
+      for (let i = 0; i < 5; i++) flood.push((await post(batchFor(flooding, floodTest.id, 50), { "X-Forwarded-For": `198.51.100.${i}` })).status);
+      const quietResponse = await post(batchFor(quiet, quietTest.id, 50), { "X-Forwarded-For": "203.0.113.9" });
+
+      expect(flood).toEqual([202, 202, 202, 429, 429]);
+      expect(quietResponse.status).toBe(202);
+      expect(await quietResponse.json()).toEqual({ accepted: 50, duplicates: 0, dropped: 0 });
+      expect(await prisma.aBTestEvent.count({ where: { shopId: flooding.shopId } })).toBe(150);
+      expect(await prisma.aBTestEvent.count({ where: { shopId: quiet.shopId } })).toBe(50);
+    });
   });
 });
 

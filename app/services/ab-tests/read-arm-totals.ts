@@ -15,11 +15,13 @@ export async function readArmTotals(prisma: PrismaClient, shopId: string, testId
   const rows = await prisma.aBTestArmTotals.findMany({ where: { testId: { in: testIds }, test: { shopId } } });
   for (const row of rows) {
     totals.get(row.testId)![row.arm === "CONTROL" ? "control" : "treatment"] = {
-      visitors: row.visitors,
-      impressions: row.impressions,
-      addToCarts: row.addToCarts,
-      orders: row.orders,
-      units: row.units,
+      // BIGINT columns (so no sum can overflow them) come back as bigint; any count of stored rows is far
+      // below 2^53, where a double is still exact.
+      visitors: Number(row.visitors),
+      impressions: Number(row.impressions),
+      addToCarts: Number(row.addToCarts),
+      orders: Number(row.orders),
+      units: Number(row.units),
       revenue: row.revenue.toNumber(),
       revenueSumOfSquares: row.revenueSumOfSquares.toNumber(),
     };

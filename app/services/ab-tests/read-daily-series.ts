@@ -16,12 +16,15 @@ export async function readDailySeries(prisma: PrismaClient, testId: string, now 
   const firstMissing = through ? addDays(through, 1) : firstEvent;
   if (firstMissing && firstMissing <= lastFinal) await cacheDays(prisma, testId, firstMissing, lastFinal);
 
-  return prisma.$queryRaw<DailyArmRow[]>`
+  // Counts are BIGINT in the cache (so no day can overflow them) and arrive as bigint; any real count is
+  // far below 2^53, where a double is exact.
+  const rows = await prisma.$queryRaw<{ date: string; arm: DailyArmRow["arm"]; visitors: bigint; orders: bigint }[]>`
     SELECT to_char(date, 'YYYY-MM-DD') AS date, arm::text AS arm, visitors, orders
     FROM "ABTestDailyArm" WHERE "testId" = ${testId} AND (visitors > 0 OR orders > 0)
     UNION ALL
     ${countDays(testId, addDays(lastFinal, 1), null)}
     ORDER BY 1, 2`;
+  return rows.map((row) => ({ date: row.date, arm: row.arm, visitors: Number(row.visitors), orders: Number(row.orders) }));
 }
 
 /** Writes a row for every day and arm of [first, last], zeros included, so the cache is a contiguous prefix. */
@@ -38,8 +41,8 @@ async function cacheDays(prisma: PrismaClient, testId: string, first: string, la
 function countDays(testId: string, first: string, end: string | null) {
   return Prisma.sql`
     SELECT to_char("createdAt", 'YYYY-MM-DD') AS date, arm::text AS arm,
-      (count(DISTINCT "visitorId") FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS visitors,
-      (count(DISTINCT "orderId") FILTER (WHERE "eventType" = 'PURCHASE'))::int AS orders
+      count(DISTINCT "visitorId") FILTER (WHERE "eventType" = 'IMPRESSION') AS visitors,
+      count(DISTINCT "orderId") FILTER (WHERE "eventType" = 'PURCHASE') AS orders
     FROM "ABTestEvent"
     WHERE "testId" = ${testId} AND "createdAt" >= ${first}::date ${end ? Prisma.sql`AND "createdAt" < ${end}::date` : Prisma.empty}
     GROUP BY 1, 2

@@ -57,7 +57,9 @@ const ARMS = ["CONTROL", "TREATMENT"] as const;
  * One row per shop with events that day: the shop's metrics as a JSON document (see parseDailyMetrics).
  * GROUPING SETS gives per-variant rows, per-arm and shop totals in the same scan. Two tests on one
  * product in one day (one ended, the next started) share a (variant, arm) row, which names the later
- * test. Casts keep Postgres' bigint/numeric out of JS number territory.
+ * test. Counts and Σ quantity stay bigint (an int cast overflowed at 2^31 units, issue #9): they reach JS
+ * as JSON numbers, exact below 2^53; revenue travels as text, exact at any size (numeric(30,2), the
+ * width of the columns it is stored in).
  * The grouping keys and the DISTINCT arguments are opaque ids compared in COLLATE "C" (bytes): the
  * database's linguistic collation (C.UTF-8 or en_US through libc) makes every comparison of the sort
  * and of the distinct counts a strcoll() call, which was ~40 % of the aggregate's time on a
@@ -78,12 +80,12 @@ function metricsQuery(shopIds: string[], day: string): Prisma.Sql {
         "variantKey" AS "variantId",
         arm::text AS arm,
         max("testId") AS "testId",
-        (count(*) FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS impressions,
-        (count(DISTINCT "visitorId" COLLATE "C") FILTER (WHERE "eventType" = 'IMPRESSION'))::int AS visitors,
-        (count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART'))::int AS "addToCarts",
-        (count(DISTINCT "orderId" COLLATE "C") FILTER (WHERE "eventType" = 'PURCHASE'))::int AS orders,
-        (coalesce(sum(quantity) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::int AS units,
-        (coalesce(sum(revenue) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::numeric(14, 2)::text AS revenue,
+        count(*) FILTER (WHERE "eventType" = 'IMPRESSION') AS impressions,
+        count(DISTINCT "visitorId" COLLATE "C") FILTER (WHERE "eventType" = 'IMPRESSION') AS visitors,
+        count(*) FILTER (WHERE "eventType" = 'ADD_TO_CART') AS "addToCarts",
+        count(DISTINCT "orderId" COLLATE "C") FILTER (WHERE "eventType" = 'PURCHASE') AS orders,
+        coalesce(sum(quantity) FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS units,
+        (coalesce(sum(revenue) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::numeric(30, 2)::text AS revenue,
         min(currency) FILTER (WHERE "eventType" = 'PURCHASE') AS currency
       FROM (SELECT *, "shopId" COLLATE "C" AS "shopKey", "productId" COLLATE "C" AS "productKey", coalesce("variantId", '') COLLATE "C" AS "variantKey"
             FROM "ABTestEvent"

@@ -66,8 +66,8 @@ export async function persistDailyStatistics(
         await tx.$executeRaw`
           INSERT INTO "VariantDailyStatistics" (id, "shopId", date, "productId", "variantId", arm, impressions, visitors, "addToCarts",
             orders, units, revenue, currency, ctr, "conversionRate", images, "testId", "exportId")
-          SELECT gen_random_uuid()::text, ${shopId}, ${date}::date, r->>0, r->>1, (r->>2)::"StatisticsArm", (r->>3)::int, (r->>4)::int,
-            (r->>5)::int, (r->>6)::int, (r->>7)::int, (r->>8)::numeric, r->>9, (r->>10)::numeric, (r->>11)::numeric, (r->12)::jsonb, r->>13,
+          SELECT gen_random_uuid()::text, ${shopId}, ${date}::date, r->>0, r->>1, (r->>2)::"StatisticsArm", (r->>3)::bigint, (r->>4)::bigint,
+            (r->>5)::bigint, (r->>6)::bigint, (r->>7)::bigint, (r->>8)::numeric, r->>9, (r->>10)::numeric, (r->>11)::numeric, (r->12)::jsonb, r->>13,
             ${completed.exportId}
           FROM json_array_elements(${batchDocument(batch)}::json) AS r`;
       }

@@ -6,10 +6,13 @@ import { isbot } from "isbot";
 import { assignArm } from "../../lib/assignment";
 import { numericId } from "../../lib/storefront-contract";
 import type { EventRow, EventWriter } from "./event-writer";
-import type { RateLimiter } from "./rate-limiter";
+import { createFailureSummary, type FailureSummary } from "./failure-summary";
+import { takeAll, type Charge, type RateLimiter } from "./rate-limiter";
 import { readTrackBody } from "./read-track-body";
+import { MAX_EVENT_AGE_MS, resolveClientAddress, type AddressPolicy } from "./track-contract";
 import { trackInputFromNode, trackInputFromRequest, type TrackInput } from "./track-input";
 import { parseTrackEnvelope, trackEventSchema, type TrackEvent } from "./track-payload";
+import { DatabaseUnavailableError, RowsRejectedError } from "./tracking-errors";
 import type { TrackingLookups } from "./tracking-lookups";
 
 export type DropReason =
@@ -25,13 +28,23 @@ export type DropReason =
 export interface TrackingDeps {
   lookups: TrackingLookups;
   writer: EventWriter;
+  /** Per client address (track-contract.ts: resolveClientAddress), checked before any lookup. */
   ipLimiter: RateLimiter;
+  /** Per shop: one shop's flood cannot take the writer's capacity from the others. */
+  shopLimiter: RateLimiter;
+  /** Per shop and visitor. */
   visitorLimiter: RateLimiter;
+  /** Which proxies' forwarding headers are believed; none when absent. */
+  addressPolicy?: AddressPolicy;
   /** Counts of dropped events by reason, for operators. */
   drops: Map<DropReason, number>;
   /** The server clock (ms): stamps createdAt, which decides an event's statistics day. */
   now?: () => number;
+  /** Outage and refusal counts, logged once per interval rather than once per request. */
+  failures?: FailureSummary;
 }
+
+const defaultFailures = createFailureSummary();
 
 export interface TrackResult {
   accepted: number;
@@ -39,8 +52,11 @@ export interface TrackResult {
   dropped: number;
 }
 
-/** How far a client's clock may place an event in the past; later or future times are clamped. */
-export const MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
+export { MAX_EVENT_AGE_MS } from "./track-contract";
+
+const NO_TRUSTED_PROXY: AddressPolicy = { onVercel: false, trustedProxies: null };
+/** Retry-After is whole seconds; a budget refills within this many at the configured rates. */
+const MAX_RETRY_AFTER_SECONDS = 60;
 
 export const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
@@ -63,15 +79,17 @@ function error(status: number, code: string, message: string, extra?: Record<str
   return json(status, { error: { code, message } }, extra);
 }
 
-function clientAddress(input: TrackInput): string {
-  const forwarded = input.header("x-vercel-forwarded-for") ?? input.header("x-real-ip") ?? input.header("x-forwarded-for");
-  return forwarded?.split(",")[0].trim() || "unknown";
+function tooManyEvents(waitSeconds: number, message: string): TrackOutput {
+  const retryAfter = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(waitSeconds)));
+  return error(429, "rate_limited", message, { "Retry-After": String(retryAfter) });
 }
 
-/** The Remix route's entry (Fetch API). */
-export async function handleTrackRequest(request: Request, deps: TrackingDeps): Promise<Response> {
-  const output = await processTrack(trackInputFromRequest(request), deps);
-  return new Response(output.body === null ? null : JSON.stringify(output.body), { status: output.status, headers: output.headers });
+/** The Remix route's entry (Fetch API); `remoteAddress` when the adapter exposes the peer's. */
+export async function handleTrackRequest(request: Request, deps: TrackingDeps, remoteAddress: string | null = null): Promise<Response> {
+  const output = await processTrack(trackInputFromRequest(request, remoteAddress), deps);
+  // As in serveTrack: the refused remainder must not be read as the next request on a kept-alive socket.
+  const headers = output.status === 413 ? { ...output.headers, Connection: "close" } : output.headers;
+  return new Response(output.body === null ? null : JSON.stringify(output.body), { status: output.status, headers });
 }
 
 /** The node:http entry used by the app's own server (scripts/lib/app-server.ts). */
@@ -82,7 +100,18 @@ export async function serveTrack(request: IncomingMessage, response: ServerRespo
   response.end(output.body === null ? undefined : JSON.stringify(output.body));
 }
 
+/** Any database trouble (lookups or writer) is a 503 + Retry-After within the writer's and pool's bounds, never a 500. */
 export async function processTrack(input: TrackInput, deps: TrackingDeps): Promise<TrackOutput> {
+  try {
+    return await processTrackRequest(input, deps);
+  } catch (failure) {
+    if (!(failure instanceof DatabaseUnavailableError)) throw failure;
+    (deps.failures ?? defaultFailures).record("track_unavailable", failure);
+    return error(503, "unavailable", "events were not stored; retry later", { "Retry-After": "2" });
+  }
+}
+
+async function processTrackRequest(input: TrackInput, deps: TrackingDeps): Promise<TrackOutput> {
   if (input.method === "OPTIONS") return { status: 204, headers: CORS_HEADERS, body: null };
   if (input.method !== "POST") return error(405, "method_not_allowed", "use POST", { Allow: "POST, OPTIONS" });
 
@@ -101,22 +130,27 @@ export async function processTrack(input: TrackInput, deps: TrackingDeps): Promi
     drop("bot", envelope.events.length);
     return json(202, result);
   }
-  const granted = deps.ipLimiter.take(clientAddress(input), envelope.events.length);
-  if (granted === 0) {
+  // Without a known peer (a Fetch Request off Vercel) there is no address to key on: sharing one
+  // bucket would let any client starve all the others, so only the shop and visitor budgets apply.
+  const address = resolveClientAddress(input.remoteAddress, input.header, deps.addressPolicy ?? NO_TRUSTED_PROXY);
+  const addressCharge: Charge[] = address === null ? [] : [{ limiter: deps.ipLimiter, key: address, count: envelope.events.length }];
+  // Checked (not taken) before any lookup, so a flooding address costs no database query; taken below
+  // together with the other budgets, all or nothing.
+  const addressWait = address === null ? 0 : deps.ipLimiter.waitSeconds(address, envelope.events.length);
+  if (addressWait > 0) {
     drop("rate_limited", envelope.events.length);
-    return error(429, "rate_limited", "too many events from this address", { "Retry-After": "1" });
+    return tooManyEvents(addressWait, "too many events from this address");
   }
-  drop("rate_limited", envelope.events.length - granted);
-  const candidates = envelope.events.slice(0, granted);
 
   const shopId = await deps.lookups.findShopId(envelope.shop);
   if (!shopId) {
-    drop("unknown_shop", candidates.length);
-    return json(202, result);
+    const wait = takeAll(addressCharge);
+    drop(wait > 0 ? "rate_limited" : "unknown_shop", envelope.events.length);
+    return wait > 0 ? tooManyEvents(wait, "too many events from this address") : json(202, result);
   }
 
   const events: TrackEvent[] = [];
-  for (const candidate of candidates) {
+  for (const candidate of envelope.events) {
     const parsed = trackEventSchema.safeParse(candidate);
     if (parsed.success && isComplete(parsed.data)) events.push(parsed.data);
     else drop("invalid");
@@ -143,11 +177,21 @@ export async function processTrack(input: TrackInput, deps: TrackingDeps): Promi
       drop("arm_mismatch");
       continue;
     }
-    if (deps.visitorLimiter.take(`${shopId}:${event.visitorId}`, 1) === 0) {
-      drop("rate_limited");
-      continue;
-    }
     rows.push(toRow(event, shopId, arm, now));
+  }
+
+  // The whole request or nothing: a partly granted batch would be acknowledged with events the pixel
+  // never resends.
+  const perVisitor = new Map<string, number>();
+  for (const row of rows) perVisitor.set(row.visitorId, (perVisitor.get(row.visitorId) ?? 0) + 1);
+  const wait = takeAll([
+    ...addressCharge,
+    { limiter: deps.shopLimiter, key: shopId, count: rows.length },
+    ...[...perVisitor].map(([visitorId, count]) => ({ limiter: deps.visitorLimiter, key: `${shopId}:${visitorId}`, count })),
+  ]);
+  if (wait > 0) {
+    deps.drops.set("rate_limited", (deps.drops.get("rate_limited") ?? 0) + rows.length);
+    return tooManyEvents(wait, "too many events for this address, shop or visitor; retry the whole request later");
   }
 
   try {
@@ -157,8 +201,11 @@ export async function processTrack(input: TrackInput, deps: TrackingDeps): Promi
       else result.duplicates++;
     }
   } catch (failure) {
-    console.error(JSON.stringify({ event: "track_insert_failed", shop: envelope.shop, rows: rows.length, error: (failure as Error).message }));
-    return error(503, "unavailable", "events were not stored; retry later", { "Retry-After": "2" });
+    if (!(failure instanceof RowsRejectedError)) throw failure;
+    // Postgres refused this request's own values (the input bounds should have stopped them); the
+    // writer kept the other requests of its batch apart, and resending these would fail again.
+    (deps.failures ?? defaultFailures).record("track_rows_rejected", failure);
+    drop("invalid", rows.length);
   }
   return json(202, result);
 }
@@ -185,7 +232,8 @@ function toRow(event: TrackEvent, shopId: string, arm: EventRow["arm"], now: num
     visitorId: event.visitorId,
     eventId: purchase ? `${event.id}:${event.lineIndex ?? 0}` : event.id,
     quantity: event.quantity ?? 1,
-    revenue: purchase ? (Math.round(Number(event.revenue) * 100) / 100).toFixed(2) : null,
+    // Already exact to the cent and within bounds (normalizeRevenue in the schema).
+    revenue: purchase ? event.revenue! : null,
     currency: purchase ? event.currency! : null,
     orderId: purchase ? `gid://shopify/Order/${numericId(event.orderId)}` : null,
     occurredAt: new Date(Math.min(now, Math.max(now - MAX_EVENT_AGE_MS, claimed))),

@@ -5,15 +5,19 @@ import type { IncomingMessage } from "node:http";
 
 export interface TrackInput {
   method: string;
+  /** The TCP peer's address, or null when the transport does not expose one (a bare Fetch Request). */
+  remoteAddress: string | null;
   /** Header value by lower-case name, or null. */
   header(name: string): string | null;
   /** The body's bytes, or null as soon as it exceeds `maxBytes`. */
   readBody(maxBytes: number): Promise<Uint8Array | null>;
 }
 
-export function trackInputFromRequest(request: Request): TrackInput {
+/** `remoteAddress`: what the hosting adapter knows of the peer (Remix's Fetch Request carries none). */
+export function trackInputFromRequest(request: Request, remoteAddress: string | null = null): TrackInput {
   return {
     method: request.method,
+    remoteAddress,
     header: (name) => request.headers.get(name),
     // Node's web ReadableStream is async-iterable at run time; the DOM typings do not say so.
     readBody: (maxBytes) => readCapped((request.body ?? undefined) as AsyncIterable<Uint8Array> | undefined, maxBytes),
@@ -23,6 +27,7 @@ export function trackInputFromRequest(request: Request): TrackInput {
 export function trackInputFromNode(request: IncomingMessage): TrackInput {
   return {
     method: request.method ?? "GET",
+    remoteAddress: request.socket.remoteAddress ?? null,
     header: (name) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);

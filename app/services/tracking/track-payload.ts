@@ -1,39 +1,47 @@
-// The /track wire format (DESIGN §4) as zod schemas with column-sized limits. The envelope is
-// validated as a whole (a malformed request is a 400); events one by one (a bad event is dropped and
-// counted, the rest of the batch still lands).
+// The /track wire format (DESIGN §4) as zod schemas, with the bounds of track-contract.ts. The envelope
+// is validated as a whole (a malformed request is a 400); events one by one (a bad event is dropped and
+// counted, the rest of the batch still lands). Every string is checked for control characters before
+// it is trimmed, and revenue leaves the schema as an exact 2-decimal string within its bound.
 import { z } from "zod";
+import { hasControlCharacter, MAX_EVENTS_PER_REQUEST, MAX_LENGTH, MAX_LINE_INDEX, normalizeRevenue, QUANTITY_MAX, QUANTITY_MIN } from "./track-contract";
 
-export const MAX_EVENTS_PER_REQUEST = 50;
+export { MAX_EVENTS_PER_REQUEST } from "./track-contract";
 
-const id = (max: number) => z.string().trim().min(1).max(max);
-const shopifyId = z.union([z.string().trim().min(1).max(64), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
+const printable = () => z.string().refine((value) => !hasControlCharacter(value), "must not contain control characters");
+const id = (max: number) => printable().trim().min(1).max(max);
+const shopifyId = z.union([id(MAX_LENGTH.shopifyId), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
+
+const revenue = z.union([printable().trim(), z.number()]).transform((value, context) => {
+  const normalized = normalizeRevenue(value);
+  if (normalized === null) {
+    context.addIssue({ code: "custom", message: "must be a decimal from 0 to 1000000.00" });
+    return z.NEVER;
+  }
+  return normalized;
+});
 
 export const trackEventSchema = z.object({
-  id: id(128),
+  id: id(MAX_LENGTH.eventId),
   type: z.enum(["IMPRESSION", "ADD_TO_CART", "PURCHASE"]),
-  testId: id(64),
+  testId: id(MAX_LENGTH.testId),
   arm: z.enum(["CONTROL", "TREATMENT"]).optional(),
-  visitorId: id(128),
+  visitorId: id(MAX_LENGTH.visitorId),
   productId: shopifyId,
   variantId: shopifyId.optional().nullable(),
-  quantity: z.number().int().min(1).max(10_000).optional(),
-  revenue: z
-    .union([z.string().trim().regex(/^\d{1,10}(\.\d{1,4})?$/, "must be a non-negative decimal"), z.number().nonnegative().max(9_999_999_999)])
-    .optional()
-    .nullable(),
+  quantity: z.number().int().min(QUANTITY_MIN).max(QUANTITY_MAX).optional(),
+  revenue: revenue.optional().nullable(),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code").optional().nullable(),
   orderId: shopifyId.optional().nullable(),
-  lineIndex: z.number().int().min(0).max(999).optional(),
+  lineIndex: z.number().int().min(0).max(MAX_LINE_INDEX).optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type TrackEvent = z.infer<typeof trackEventSchema>;
 
-const shopDomain = z
-  .string()
+const shopDomain = printable()
   .trim()
   .toLowerCase()
-  .max(255)
+  .max(MAX_LENGTH.shopDomain)
   .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a *.myshopify.com domain");
 
 export type EnvelopeResult = { ok: true; shop: string; events: unknown[] } | { ok: false; message: string };
