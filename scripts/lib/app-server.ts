@@ -47,7 +47,8 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
   }
-  app.all("*", createRequestHandler({ build, mode: options.mode }));
+  // The peer's address reaches routes as load context: /track's rate limits key on it (DESIGN §4).
+  app.all("*", createRequestHandler({ build, mode: options.mode, getLoadContext: (request) => ({ remoteAddress: request.socket.remoteAddress ?? null }) }));
 
   // The pixel endpoint skips Express and Remix routing (same handler as app/routes/track.tsx);
   // bench/track.ts measured their per-request cost at several times the endpoint's own work.
