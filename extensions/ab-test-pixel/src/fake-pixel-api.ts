@@ -2,6 +2,7 @@
 // consent buses that record subscribers, a cookie jar, in-memory storages. Test-only; not bundled.
 import type {
   BrowserLocalStorage,
+  BrowserSessionStorage,
   CustomerPrivacyPayload,
   ExtensionApi,
   PixelEvents,
@@ -15,6 +16,8 @@ export interface FakePixelApiOptions {
   settings?: Record<string, string>;
   cookies?: Record<string, string>;
   analyticsProcessingAllowed?: boolean;
+  /** The tab's sessionStorage; pass the previous page's to model the shopper's next page. */
+  sessionStorage?: BrowserSessionStorage;
 }
 
 export interface FakePixelApi {
@@ -29,7 +32,12 @@ export interface FakePixelApi {
 
 export const DEFAULT_SETTINGS = { app_url: "https://app.example.com", enabled: "true", debug: "false" };
 
-export function createFakePixelApi({ settings = DEFAULT_SETTINGS, cookies = {}, analyticsProcessingAllowed = true }: FakePixelApiOptions = {}): FakePixelApi {
+export function createFakePixelApi({
+  settings = DEFAULT_SETTINGS,
+  cookies = {},
+  analyticsProcessingAllowed = true,
+  sessionStorage = createMemoryStorage(),
+}: FakePixelApiOptions = {}): FakePixelApi {
   const analyticsHandlers = new Map<string, Handler[]>();
   const consentHandlers: Array<(payload: CustomerPrivacyPayload) => void> = [];
   const jar = new Map(Object.entries(cookies));
@@ -75,7 +83,7 @@ export function createFakePixelApi({ settings = DEFAULT_SETTINGS, cookies = {}, 
         },
       },
       localStorage: createMemoryStorage(),
-      sessionStorage: createMemoryStorage(),
+      sessionStorage,
       sendBeacon: async () => true,
     },
     init,
@@ -101,7 +109,7 @@ export function createFakePixelApi({ settings = DEFAULT_SETTINGS, cookies = {}, 
   };
 }
 
-function createMemoryStorage(): BrowserLocalStorage {
+export function createMemoryStorage(): BrowserLocalStorage {
   const items = new Map<string, string>();
   return {
     clear: async () => items.clear(),

@@ -4,8 +4,8 @@ import type { ExtensionApi } from "@shopify/web-pixels-extension";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeExposures, EXPOSURE_COOKIE, VISITOR_COOKIE } from "../../../app/lib/storefront-contract";
 import type { TrackEvent, TrackPayload } from "./build-events";
-import { RETRY_DELAY_MS, type TrackRequestInit } from "./event-sender";
-import { createFakePixelApi, DEFAULT_SETTINGS, type FakePixelApiOptions } from "./fake-pixel-api";
+import { MAX_RETRY_DELAY_MS, MAX_UNSENT_AGE_MS, RETRY_DELAY_MS, UNSENT_STORAGE_KEY, type TrackRequestInit } from "./event-sender";
+import { createFakePixelApi, createMemoryStorage, DEFAULT_SETTINGS, type FakePixelApiOptions } from "./fake-pixel-api";
 import {
   buildCheckoutCompletedEvent,
   buildCheckoutLine,
@@ -409,9 +409,14 @@ describe("web pixel: batching", () => {
 });
 
 describe("web pixel: delivery failures", () => {
-  it("GIVEN fetch rejects every time WHEN an event is sent THEN it is retried once after a delay and then given up, without throwing", async () => {
+  it("GIVEN fetch rejects every time WHEN an event is sent THEN it is resent with doubling delays up to 60 s and given up after an hour, without throwing", async () => {
     fetchMock.mockRejectedValue(new TypeError("Failed to fetch"));
     const pixel = startPixel();
+    const sentAt: number[] = [];
+    fetchMock.mockImplementation(async () => {
+      sentAt.push(Date.now());
+      throw new TypeError("Failed to fetch");
+    });
 
     expect(() => pixel.emit("product_viewed", buildProductViewedEvent("evt-fail", { productId: "111", variantId: "4001" }))).not.toThrow();
     await vi.advanceTimersByTimeAsync(0);
@@ -419,10 +424,41 @@ describe("web pixel: delivery failures", () => {
     await vi.advanceTimersByTimeAsync(RETRY_DELAY_MS - 1);
     expect(fetchMock).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
     await settle();
 
-    expect(fetchMock).toHaveBeenCalledTimes(2);
-    expect(fetchMock.mock.calls[1][1].body).toBe(fetchMock.mock.calls[0][1].body);
+    const gaps = sentAt.slice(1).map((at, index) => at - sentAt[index]);
+    expect(gaps.slice(0, 8)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
+    expect(Math.max(...gaps)).toBe(MAX_RETRY_DELAY_MS);
+    expect(sentAt.at(-1)! - sentAt[0]).toBeLessThanOrEqual(MAX_UNSENT_AGE_MS);
+    expect(new Set(fetchMock.mock.calls.map(([, init]) => init.body)).size).toBe(1);
+    expect(JSON.parse((await pixel.api.browser.sessionStorage.getItem(UNSENT_STORAGE_KEY))!).events).toEqual([]);
+  });
+
+  it("GIVEN /track answers 503 for one minute WHEN the shopper views products on two pages meanwhile THEN every event reaches /track once it is back, the first page's from the second page", async () => {
+    const outageEndsAt = Date.now() + 60_000;
+    const accepted = new Set<string>();
+    fetchMock.mockImplementation(async (_url, init) => {
+      if (Date.now() < outageEndsAt) return { ok: false, status: 503 };
+      for (const event of (JSON.parse(init.body) as TrackPayload).events) accepted.add(event.id);
+      return { ok: true, status: 202 };
+    });
+    const tab = createMemoryStorage();
+
+    const firstPage = startPixel({ sessionStorage: tab });
+    firstPage.emit("product_viewed", buildProductViewedEvent("evt-page-1", { productId: "111", variantId: "4001" }));
+    firstPage.emit("product_added_to_cart", buildProductAddedToCartEvent("evt-cart-1", { productId: "111", variantId: "4001" }, 1));
+    await vi.advanceTimersByTimeAsync(20_000);
+    // The shopper navigates: the first page's timers die with it; only its sessionStorage remains.
+    vi.clearAllTimers();
+    const secondPage = startPixel({ sessionStorage: tab });
+    secondPage.emit("product_viewed", buildProductViewedEvent("evt-page-2", { productId: "333", variantId: "4002" }));
+    await vi.advanceTimersByTimeAsync(45_000);
+    expect(accepted).toEqual(new Set());
+    await vi.advanceTimersByTimeAsync(MAX_RETRY_DELAY_MS);
+
+    expect(accepted).toEqual(new Set(["evt-page-1", "evt-cart-1", "evt-page-2"]));
+    expect(JSON.parse((await tab.getItem(UNSENT_STORAGE_KEY))!).events).toEqual([]);
   });
 
   it.each<[string, () => void, number]>([

@@ -30,6 +30,8 @@ register(({ analytics, browser, settings, init, customerPrivacy }) => {
     // Looked up per request, not captured here, so the sandbox's (or a test's) fetch is used.
     fetch: (url, requestInit) => fetch(url, requestInit),
     isAllowed: consent.isAnalyticsAllowed,
+    // Per tab, so events kept during a /track outage are resent from the shopper's next page.
+    storage: browser.sessionStorage,
     log,
   });
 
