@@ -80,6 +80,8 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The last interval's failure counts would otherwise die with the process.
+      globalThis.__abtTracking?.failures?.flush();
       await closeVite();
     },
   };
