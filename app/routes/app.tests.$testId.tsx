@@ -8,7 +8,7 @@ import { authenticateShop, orNotFound } from "../admin.server";
 import { ConversionChart } from "../components/conversion-chart";
 import { StatusBadge } from "../components/status-badge";
 import prisma from "../db.server";
-import { formatMoney, formatPercent } from "../lib/statistics";
+import { formatDuration, formatMoney, formatPercent, formatUtcDate } from "../lib/statistics";
 import { getTestResults } from "../services/ab-tests/get-test-results";
 import { transitionAbTest, type TransitionAction } from "../services/ab-tests/transition-ab-test";
 
@@ -41,6 +41,15 @@ const ACTIONS: Record<string, { intent: TransitionAction; label: string; confirm
   COMPLETED: [],
 };
 
+/** "Started 2026-12-01 · running for 7 days", "Started … · ended … · ran 9 days", "Not started yet". */
+function describeDates(test: { status: string; startedAt: string | null; endedAt: string | null; daysRunning: number }): string {
+  if (!test.startedAt) return "Not started yet.";
+  const started = `Started ${formatUtcDate(test.startedAt)}`;
+  if (test.endedAt) return `${started} · ended ${formatUtcDate(test.endedAt)} · ran ${formatDuration(test.daysRunning)}.`;
+  if (test.status === "PAUSED") return `${started} · paused · ${formatDuration(test.daysRunning)} since the start.`;
+  return `${started} · running for ${formatDuration(test.daysRunning)}.`;
+}
+
 export default function TestDetail() {
   const { test, analysis, series } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
@@ -49,6 +58,11 @@ export default function TestDetail() {
   const [pending, setPending] = useState<(typeof ACTIONS)[string][number] | null>(null);
   const { control, treatment } = analysis.arms;
   const money = (amount: number) => formatMoney(amount, analysis.currencyCode);
+  const split = test.trafficSplit;
+  const observed = analysis.sampleRatio.observedTreatmentShare;
+  // Each arm's ACTUAL share beside the configured one: a header must not claim a split that did not happen.
+  const heading = (arm: "Control" | "Treatment", configured: number, actual: number | null) =>
+    actual === null ? `${arm} (set to ${configured}%)` : `${arm} (${formatPercent(actual, 1)} of visitors; set to ${configured}%)`;
   const rows = [
     ["Visitors", control.visitors, treatment.visitors],
     ["Add-to-cart rate", formatPercent(control.addToCartRate), formatPercent(treatment.addToCartRate)],
@@ -68,24 +82,46 @@ export default function TestDetail() {
         )}
         {analysis.sampleRatio.mismatch && (
           <Layout.Section>
-            <Banner tone="warning" title="Visitors are not split as configured">
-              <p>The arms received {formatPercent(analysis.sampleRatio.observedTreatmentShare ?? 0)} / {test.trafficSplit}% expected. Results may be biased; check that the app embed is enabled on every product template.</p>
+            <Banner tone="critical" title="Visitors are not split as configured">
+              <BlockStack gap="200">
+                <p>
+                  Treatment got {formatPercent(observed ?? 0, 1)} of visitors instead of {split}%. A gap this large does not happen by chance, so no winner, chance or lift is
+                  shown. Likely causes:
+                </p>
+                <ul>
+                  {analysis.sampleRatioCauses.map((cause) => (
+                    <li key={cause}>{cause}</li>
+                  ))}
+                </ul>
+              </BlockStack>
             </Banner>
           </Layout.Section>
         )}
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
+              <Text as="p" tone="subdued">
+                {describeDates(test)}
+              </Text>
               <Text as="h2" variant="headingLg">
                 {analysis.headlines.verdict}
               </Text>
-              <Text as="p">{analysis.headlines.chanceToBeatControl}</Text>
-              <Text as="p" tone="subdued">
-                {analysis.headlines.conversionRate}
-              </Text>
-              <Text as="p" tone="subdued">
-                {analysis.headlines.revenuePerVisitor}
-              </Text>
+              {analysis.headlines.chanceToBeatControl && <Text as="p">{analysis.headlines.chanceToBeatControl}</Text>}
+              {analysis.headlines.conversionRate && (
+                <Text as="p" tone="subdued">
+                  {analysis.headlines.conversionRate}
+                </Text>
+              )}
+              {analysis.headlines.revenuePerVisitor && (
+                <Text as="p" tone="subdued">
+                  {analysis.headlines.revenuePerVisitor}
+                </Text>
+              )}
+              {analysis.headlines.conversionRate && (
+                <Text as="p" tone="subdued" variant="bodySm">
+                  Intervals are {Math.round(analysis.confidenceLevel * 100)}% always-valid intervals (a confidence sequence): they stay valid however often you check this page.
+                </Text>
+              )}
               {pending ? (
                 <Banner tone={pending.destructive ? "warning" : "info"} title={`${pending.label}?`}>
                   <BlockStack gap="200">
@@ -120,7 +156,7 @@ export default function TestDetail() {
         </Layout.Section>
         <Layout.Section>
           <Card>
-            <DataTable columnContentTypes={["text", "numeric", "numeric"]} headings={["", "Control", `Treatment (${test.trafficSplit}% of visitors)`]} rows={rows} />
+            <DataTable columnContentTypes={["text", "numeric", "numeric"]} headings={["", heading("Control", 100 - split, observed === null ? null : 1 - observed), heading("Treatment", split, observed)]} rows={rows} />
           </Card>
         </Layout.Section>
         <Layout.Section>

@@ -126,32 +126,39 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
   }
 
   /**
-   * Two weeks of visitors: each sees the product once; some add to cart; some buy (the treatment more
-   * often). Events carry the arm the storefront assigned; here two visitors in every five get the
-   * treatment, exactly the 40% configured, so the sample-ratio check has nothing to flag.
+   * `days` of visitors to `testId` on `productId`: each sees the product once; some add to cart; some
+   * buy. `arm(index)` is the arm the storefront assigned, `buys(index, arm)` whether that visitor
+   * orders (one line at 49.90). The test is dated as started `days` ago (the results count the days run).
    */
-  async function seedVisitors(testId: string) {
+  async function seedVisitors(
+    testId: string,
+    { visitors, days, productId = product.id, arm, buys }: { visitors: number; days: number; productId?: string; arm: (index: number) => Arm; buys: (index: number, arm: Arm) => boolean },
+  ) {
     const now = Date.now();
     const events: Prisma.ABTestEventCreateManyInput[] = [];
     const counts = { CONTROL: { visitors: 0, orders: 0 }, TREATMENT: { visitors: 0, orders: 0 } };
-    for (let index = 0; index < 1200; index++) {
-      const visitorId = `7a1c0e52-4b2d-4f7e-9c3a-${String(index).padStart(12, "0")}`;
-      const arm: Arm = index % 5 < 2 ? "TREATMENT" : "CONTROL";
-      const seenAt = new Date(now - DAY_MS * 13 - 3600_000 + (index / 1200) * DAY_MS * 13);
-      const base = { shopId: shop.shopId, testId, arm, productId: product.id, variantId: product.variants[index % 2].id, visitorId, occurredAt: seenAt, createdAt: seenAt };
-      counts[arm].visitors++;
-      events.push({ ...base, eventType: "IMPRESSION", eventId: `view-${index}` });
-      if (index % 9 === 0 || (arm === "TREATMENT" && index % 9 === 4)) events.push({ ...base, eventType: "ADD_TO_CART", eventId: `cart-${index}` });
-      if (index % 31 === 0 || (arm === "TREATMENT" && index % 31 === 7)) {
-        counts[arm].orders++;
-        events.push({ ...base, eventType: "PURCHASE", eventId: `order-${index}:0`, orderId: `gid://shopify/Order/${900_000 + index}`, quantity: 1, revenue: "49.90", currency: "EUR" });
+    const variants = catalog.find((candidate) => candidate.id === productId)!.variants;
+    for (let index = 0; index < visitors; index++) {
+      const visitorId = `7a1c0e52-${testId.slice(-4)}-4f7e-9c3a-${String(index).padStart(12, "0")}`;
+      const assigned = arm(index);
+      const seenAt = new Date(now - DAY_MS * (days - 1) - 3600_000 + (index / visitors) * DAY_MS * (days - 1));
+      const base = { shopId: shop.shopId, testId, arm: assigned, productId, variantId: variants[index % variants.length].id, visitorId, occurredAt: seenAt, createdAt: seenAt };
+      counts[assigned].visitors++;
+      events.push({ ...base, eventType: "IMPRESSION", eventId: `view-${testId}-${index}` });
+      if (index % 9 === 0 || (assigned === "TREATMENT" && index % 9 === 4)) events.push({ ...base, eventType: "ADD_TO_CART", eventId: `cart-${testId}-${index}` });
+      if (buys(index, assigned)) {
+        counts[assigned].orders++;
+        const orderId = `gid://shopify/Order/${900_000 + index}-${testId}`;
+        events.push({ ...base, eventType: "PURCHASE", eventId: `order-${testId}-${index}:0`, orderId, quantity: 1, revenue: "49.90", currency: "EUR" });
       }
     }
     await prisma.aBTestEvent.createMany({ data: events });
-    // The visitors span two weeks, so the test is dated as started then (the results count the days run).
-    await prisma.aBTest.update({ where: { id: testId }, data: { startedAt: new Date(now - DAY_MS * 14) } });
+    await prisma.aBTest.update({ where: { id: testId }, data: { startedAt: new Date(now - DAY_MS * days) } });
     return counts;
   }
+
+  /** The results page's verdict block: the dates line, then the headlines. */
+  const pageText = async (page: Page) => (await page.locator(".Polaris-Page").textContent()) ?? "";
 
   it("GIVEN an installed shop with products WHEN the merchant creates a test, starts it, reads its results, pauses and completes it THEN every step shows in the admin and on the storefront config", async () => {
     const { page, admin, errors, accessibility, capture } = await visit();
@@ -196,6 +203,10 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     expect(draft).toMatchObject({ shopId: shop.shopId, productId: product.id, status: "DRAFT", trafficSplit: 40 });
     expect((draft.treatmentImages as { mediaId: string }[]).map((image) => image.mediaId)).toEqual([product.media[2].id, product.media[0].id]);
     expect(await statusBadge(page)).toBe("Draft");
+    // A draft says what it is: not started, no "not enough data" and no days to wait.
+    await expect.poll(() => page.getByText("This test hasn't started yet: no visitor has seen the treatment images.", { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByText("Not started yet.", { exact: true }).isVisible()).toBe(true);
+    expect(await pageText(page)).not.toMatch(/Not enough data|more days?|chance to beat/);
     expect(storefrontTestIds()).toBeNull();
     await capture("04-test-draft");
 
@@ -204,8 +215,14 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     expect(storefrontTestIds()).toEqual([testId]);
     await capture("05-test-active");
 
-    // Visitors come; the merchant reopens the test from the admin.
-    const seeded = await seedVisitors(testId);
+    // Two weeks of visitors come, two in every five to the treatment (exactly the 40% configured, so
+    // the sample-ratio check has nothing to flag); the treatment converts about four times as often.
+    const seeded = await seedVisitors(testId, {
+      visitors: 6000,
+      days: 14,
+      arm: (index) => (index % 5 < 2 ? "TREATMENT" : "CONTROL"),
+      buys: (index, arm) => index % 31 === 0 || (arm === "TREATMENT" && [7, 14, 21].includes(index % 31)),
+    });
     await openInAdmin(page, `/app/tests/${testId}`);
     const visitorsRow = page.locator(".Polaris-DataTable__TableRow", { hasText: /^Visitors/ });
     await expect.poll(() => visitorsRow.locator("td, th").allTextContents()).toEqual(["Visitors", String(seeded.CONTROL.visitors), String(seeded.TREATMENT.visitors)]);
@@ -215,7 +232,14 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     const euros = (orders: number) => `€${(orders * 49.9).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     const revenueRow = page.locator(".Polaris-DataTable__TableRow", { hasText: /^Revenue(?! per)/ });
     expect(await revenueRow.locator("td, th").allTextContents()).toEqual(["Revenue", euros(seeded.CONTROL.orders), euros(seeded.TREATMENT.orders)]);
-    await expect.poll(() => page.getByText(/^(Treatment|Control) has an? [<>\d.]+% chance to beat (control|treatment)$/).isVisible()).toBe(true);
+    // A significant result: verdict, always-valid interval and chance agree, and the header shows the split that happened.
+    await expect.poll(() => page.getByText("Treatment wins: it converts better than control (95% confidence, valid however often you check).").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/^Treatment has an? [>\d.]+% chance to beat control$/).isVisible()).toBe(true);
+    const conversion = (await page.getByText(/^Conversion rate: .* with treatment vs .* with control/).textContent()) ?? "";
+    const [, lower, upper] = /95% CI ([-+][\d.]+)% to ([-+][\d.]+)%/.exec(conversion)!;
+    expect([Number(lower) > 0, Number(upper) > Number(lower)]).toEqual([true, true]);
+    expect(await page.locator(".Polaris-DataTable thead th").allTextContents()).toEqual(["", "Control (60.0% of visitors; set to 60%)", "Treatment (40.0% of visitors; set to 40%)"]);
+    expect(await pageText(page)).toMatch(/Started \d{4}-\d{2}-\d{2} · running for 14 days\./);
     await expect.poll(() => page.locator("svg[role=table]").count()).toBe(1);
     await capture("06-test-results");
 
@@ -231,11 +255,14 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     // Pause, then complete: the storefront config drops the test each time.
     await confirm(page, "Pause", "Paused");
     expect(storefrontTestIds()).toEqual([]);
+    await expect.poll(async () => /Started \d{4}-\d{2}-\d{2} · paused · 14 days since the start\./.test(await pageText(page))).toBe(true);
+    expect(await pageText(page)).not.toMatch(/about \d+ more days?/);
     await capture("08-test-paused");
     await confirm(page, "Complete", "Completed");
     expect(storefrontTestIds()).toEqual([]);
     expect(await prisma.aBTest.findUniqueOrThrow({ where: { id: testId }, select: { status: true } })).toEqual({ status: "COMPLETED" });
-    await expect.poll(() => page.getByText("The test ended", { exact: false }).first().isVisible()).toBe(true);
+    await expect.poll(async () => /Started \d{4}-\d{2}-\d{2} · ended \d{4}-\d{2}-\d{2} · ran 14 days\./.test(await pageText(page))).toBe(true);
+    expect(await page.getByText("Treatment wins", { exact: false }).first().isVisible()).toBe(true);
     await capture("09-test-completed");
 
     // Back on the dashboard the test is listed as completed; the other sections open too.
@@ -251,6 +278,51 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     expect(accessibility).toEqual([]);
     expect(admin.blocked).toEqual([]);
     expect(new Set(admin.stubbed.map((url) => url.split("?")[0]))).toEqual(new Set([APP_BRIDGE_URL, POLARIS_FONTS_URL]));
+  });
+
+  it("GIVEN a paused test short of data and a test whose visitors are not split as configured WHEN the merchant opens them THEN each page says what it is and names no winner", async () => {
+    const { page, admin, errors, accessibility, capture } = await visit();
+    const [pausedProduct, brokenProduct] = catalog.filter((candidate) => candidate.id !== product.id);
+    const testRow = (productId: string, status: "PAUSED" | "ACTIVE", name: string) =>
+      prisma.aBTest.create({
+        data: {
+          shopId: shop.shopId,
+          productId,
+          name,
+          status,
+          trafficSplit: 50,
+          // No thumbnails: the page would fetch their URLs, and nothing outside the machine is reachable.
+          controlImages: [],
+          treatmentImages: [],
+        },
+      });
+
+    // Paused on day 3½ with 3 and 5 orders: it names the missing minimums and promises no days.
+    const paused = await testRow(pausedProduct.id, "PAUSED", "Paused early");
+    await seedVisitors(paused.id, { visitors: 400, days: 3.5, productId: pausedProduct.id, arm: (index) => (index % 2 ? "TREATMENT" : "CONTROL"), buys: (index, arm) => (arm === "CONTROL" ? index < 6 : index < 10) });
+    await openInAdmin(page, `/app/tests/${paused.id}`);
+    await heading(page, "Paused early");
+    await expect
+      .poll(() => page.getByText("The test is paused before it had enough data to pick a winner: it needs 27 more orders in control, 25 more orders in treatment; 4 more days of running. Resume it to collect them.").isVisible())
+      .toBe(true);
+    expect(await pageText(page)).not.toMatch(/about \d+ more days?|wins:/);
+    await capture("14-test-paused-short");
+
+    // 70% of visitors in control at a 50% split, treatment converting far better: no verdict, no chance, no lift.
+    const broken = await testRow(brokenProduct.id, "ACTIVE", "Broken split");
+    await seedVisitors(broken.id, { visitors: 2000, days: 10, productId: brokenProduct.id, arm: (index) => (index % 10 < 3 ? "TREATMENT" : "CONTROL"), buys: (index, arm) => index % 20 === 5 || (arm === "TREATMENT" && index % 20 === 1) });
+    await openInAdmin(page, `/app/tests/${broken.id}`);
+    await heading(page, "Broken split");
+    await expect.poll(() => page.getByText("Visitors are not split as configured").isVisible()).toBe(true);
+    expect(await page.getByText("Traffic split problem: 30.0% of visitors saw the treatment, but the test sends 50%.", { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByText("The app embed is off on some product templates", { exact: false }).isVisible()).toBe(true);
+    expect(await page.locator(".Polaris-DataTable thead th").allTextContents()).toEqual(["", "Control (70.0% of visitors; set to 50%)", "Treatment (30.0% of visitors; set to 50%)"]);
+    expect(await pageText(page)).not.toMatch(/chance to beat|95% CI|wins:/);
+    await capture("15-test-sample-ratio-mismatch");
+
+    expect(errors).toEqual([]);
+    expect(accessibility).toEqual([]);
+    expect(admin.blocked).toEqual([]);
   });
 
   it("GIVEN a completed daily export WHEN the merchant clicks its CSV link THEN the browser downloads the file and it starts with the CSV header", async () => {

@@ -1,15 +1,27 @@
 // The export's numbers against an independent recount of the raw events (DESIGN §4 definitions),
 // on a dataset with duplicates, bots, multi-line orders, zero-traffic variants and day boundaries.
+import { Prisma } from "@prisma/client";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { analyzeTest } from "../../app/lib/statistics";
 import { CSV_COLUMNS } from "../../app/services/statistics-export/export-formatter.service";
+import type { TestSection } from "../../app/services/statistics-export/read-test-sections";
 import { exportShopDay } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
 import { getObjectStore } from "../../app/storage.server";
 import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
 import { createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
 
 const DAY = "2026-11-23";
+
+/**
+ * DESIGN §4's ratio, independently of the app's exact-ratio module: decimal.js division (20
+ * significant digits, far more than these counts need) rounded once, half up, to `decimals`.
+ */
+function exactRatio(numerator: number, denominator: number, decimals: number): string {
+  if (denominator === 0) return (0).toFixed(decimals);
+  return new Prisma.Decimal(numerator).div(denominator).toFixed(decimals, Prisma.Decimal.ROUND_HALF_UP);
+}
 
 interface RawEvent {
   eventId: string;
@@ -104,6 +116,33 @@ function recount(events: RawEvent[]) {
   return groups;
 }
 
+/** Each arm's sufficient statistics over every event created before the end of DAY (the JSON's per-test section). */
+function recountTestThroughDay(events: RawEvent[]) {
+  const seen = new Set<string>();
+  const end = Date.parse(`${DAY}T00:00:00.000Z`) + 86_400_000;
+  const arms = {
+    CONTROL: { visitors: new Set<string>(), impressions: 0, addToCarts: 0, orders: new Set<string>(), cents: 0, perVisitor: new Map<string, number>() },
+    TREATMENT: { visitors: new Set<string>(), impressions: 0, addToCarts: 0, orders: new Set<string>(), cents: 0, perVisitor: new Map<string, number>() },
+  };
+  for (const event of events) {
+    if (event.bot || seen.has(event.eventId)) continue;
+    seen.add(event.eventId);
+    if (event.createdAt.getTime() >= end) continue;
+    const arm = arms[event.arm];
+    if (event.type === "IMPRESSION") {
+      arm.impressions++;
+      arm.visitors.add(event.visitorId);
+    } else if (event.type === "ADD_TO_CART") arm.addToCarts++;
+    else {
+      const cents = Math.round(Number(event.revenue) * 100);
+      arm.orders.add(event.orderId!);
+      arm.cents += cents;
+      arm.perVisitor.set(event.visitorId, (arm.perVisitor.get(event.visitorId) ?? 0) + cents);
+    }
+  }
+  return arms;
+}
+
 let fake: FakeAdminApi;
 let shop: ExportShop;
 let events: RawEvent[];
@@ -150,8 +189,8 @@ describe("daily export: numbers", () => {
         orders: group?.orders.size ?? 0,
         units: group?.units ?? 0,
         revenue: ((group?.cents ?? 0) / 100).toFixed(2),
-        ctr: (group && group.impressions ? group.addToCarts / group.impressions : 0).toFixed(4),
-        conversionRate: (group && group.impressions ? group.orders.size / group.impressions : 0).toFixed(4),
+        ctr: exactRatio(group?.addToCarts ?? 0, group?.impressions ?? 0, 4),
+        conversionRate: exactRatio(group?.orders.size ?? 0, group?.impressions ?? 0, 4),
       });
     }
     // Every recounted group appears in the export, and nothing else has traffic.
@@ -173,11 +212,13 @@ describe("daily export: numbers", () => {
     expect(stored).toHaveLength(parsed.data.length);
     for (const row of stored) {
       const group = row.arm === "NONE" ? undefined : expected.get(`${row.productId}|${row.variantId}|${row.arm}`);
-      expect([Number(row.impressions), Number(row.visitors), Number(row.orders), row.revenue.toFixed(2)]).toEqual([
+      expect([Number(row.impressions), Number(row.visitors), Number(row.orders), row.revenue.toFixed(2), row.ctr.toFixed(6), row.conversionRate.toFixed(6)]).toEqual([
         group?.impressions ?? 0,
         group?.visitors.size ?? 0,
         group?.orders.size ?? 0,
         ((group?.cents ?? 0) / 100).toFixed(2),
+        exactRatio(group?.addToCarts ?? 0, group?.impressions ?? 0, 6),
+        exactRatio(group?.orders.size ?? 0, group?.impressions ?? 0, 6),
       ]);
     }
 
@@ -187,5 +228,50 @@ describe("daily export: numbers", () => {
     expect(totals.rows).toBe(parsed.data.length);
     const distinctOrders = new Set(all.flatMap((group) => [...group.orders]));
     expect(totals.orders).toBe(distinctOrders.size);
+  });
+
+  it("GIVEN the same day THEN the JSON's per-test section holds each arm's sufficient statistics through the day's end and the page's outputs recomputed from them", async () => {
+    await exportShopDay(exportDeps(prisma, fake, getObjectStore()), shop.shopId, DAY, { force: true });
+    const exported = await prisma.statisticsExport.findUniqueOrThrow({ where: { shopId_date: { shopId: shop.shopId, date: new Date(DAY) } } });
+    const json = JSON.parse((await getObjectStore().get(exported.jsonKey!)).body.toString("utf8")) as { rows: unknown[]; tests: TestSection[] };
+    const expected = recountTestThroughDay(events);
+
+    expect(json.tests.map((test) => test.testId)).toEqual([shop.testId]);
+    const [section] = json.tests;
+    expect(section.asOf).toBe("2026-11-24T00:00:00.000Z");
+    for (const arm of ["CONTROL", "TREATMENT"] as const) {
+      const squares = [...expected[arm].perVisitor.values()].reduce((sum, cents) => sum + BigInt(cents) * BigInt(cents), 0n);
+      expect(section.arms[arm]).toMatchObject({
+        visitors: expected[arm].visitors.size,
+        impressions: expected[arm].impressions,
+        addToCarts: expected[arm].addToCarts,
+        orders: expected[arm].orders.size,
+        revenue: (expected[arm].cents / 100).toFixed(2),
+        revenueSumOfSquares: new Prisma.Decimal(squares.toString()).div(10_000).toFixed(4),
+      });
+    }
+    // Recomputed from the section alone, the page's rule gives the file's outputs.
+    const totals = (arm: TestSection["arms"]["CONTROL"]) => ({
+      ...arm,
+      units: arm.units,
+      revenue: Number(arm.revenue),
+      revenueSumOfSquares: Number(arm.revenueSumOfSquares),
+      cappedRevenue: { sum: Number(arm.cappedRevenue), sumOfSquares: Number(arm.cappedRevenueSumOfSquares) },
+    });
+    const analysis = analyzeTest({
+      trafficSplit: section.trafficSplit,
+      daysRunning: section.daysRunning,
+      control: totals(section.arms.CONTROL),
+      treatment: totals(section.arms.TREATMENT),
+      revenueCap: { amount: section.revenueCap.amount === null ? null : Number(section.revenueCap.amount), cappedVisitors: section.revenueCap.cappedVisitors },
+    });
+    expect(section.results).toMatchObject({
+      verdict: analysis.verdict,
+      method: "gaussian_mixture_confidence_sequence",
+      conversionRate: analysis.conversionRate.sequential,
+      revenuePerVisitor: analysis.revenuePerVisitor.sequential,
+      sampleRatioPValue: analysis.sampleRatio.pValue,
+    });
+    expect(section.revenueCap.percentile).toBe(0.999);
   });
 });

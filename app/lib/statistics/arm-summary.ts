@@ -39,6 +39,12 @@ export interface ArmTotals {
    * (or pass null) when unavailable; revenue per visitor then has a point estimate but no interval.
    */
   revenueSumOfSquares?: number | null;
+  /**
+   * Σ and Σ² of per-visitor revenue after capping each visitor at the test's cap (see
+   * REVENUE_CAP_PERCENTILE in analyze-test.ts); the revenue statistics use these when present,
+   * the table keeps showing the raw `revenue`.
+   */
+  cappedRevenue?: { sum: number; sumOfSquares: number } | null;
 }
 
 export interface ArmSummary {
@@ -71,6 +77,10 @@ export function validateArmTotals(totals: ArmTotals, label = "arm"): void {
   const squares = totals.revenueSumOfSquares;
   if (squares !== undefined && squares !== null && (!Number.isFinite(squares) || squares < 0)) {
     throw new RangeError(`${label}.revenueSumOfSquares must be a non-negative number or null, got ${squares}`);
+  }
+  const capped = totals.cappedRevenue;
+  if (capped && !(Number.isFinite(capped.sum) && capped.sum >= 0 && Number.isFinite(capped.sumOfSquares) && capped.sumOfSquares >= 0)) {
+    throw new RangeError(`${label}.cappedRevenue must hold non-negative finite sums, got ${JSON.stringify(capped)}`);
   }
 }
 

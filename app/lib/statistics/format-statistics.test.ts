@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatChance, formatInterval, formatMoney, formatPercent, formatSignedPercent } from "./format-statistics";
+import { formatChance, formatDuration, formatInterval, formatMoney, formatPercent, formatSignedPercent, formatUtcDate } from "./format-statistics";
 
 describe("formatChance", () => {
   it.each([
@@ -66,5 +66,28 @@ describe("percent and money formatting", () => {
     [1.235, "EURO", "1.24"],
   ])("GIVEN %d %s WHEN formatMoney THEN %s", (amount, currency, expected) => {
     expect(formatMoney(amount, currency)).toBe(expected);
+  });
+});
+
+describe("dates and durations", () => {
+  it.each([
+    ["2026-12-01T23:30:00.000Z", "2026-12-01"],
+    ["2026-12-08T00:00:00.000Z", "2026-12-08"],
+  ])("GIVEN %s WHEN formatUtcDate THEN the UTC calendar day %s", (iso, expected) => {
+    expect(formatUtcDate(iso)).toBe(expected);
+  });
+
+  it.each([
+    [0, "less than a day"],
+    [0.99, "less than a day"],
+    [1, "1 day"],
+    [13.7, "13 days"],
+  ])("GIVEN %d days WHEN formatDuration THEN %s", (days, expected) => {
+    expect(formatDuration(days)).toBe(expected);
+  });
+
+  it("GIVEN nonsense WHEN formatted THEN it throws", () => {
+    expect(() => formatUtcDate("not a date")).toThrow(RangeError);
+    expect(() => formatDuration(-1)).toThrow(RangeError);
   });
 });

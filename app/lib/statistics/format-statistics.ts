@@ -68,3 +68,17 @@ function currencyFormat(currencyCode: string): Intl.NumberFormat | null {
 function withoutNegativeZero(value: number): number {
   return value === 0 ? 0 : value;
 }
+
+/** A UTC calendar date, "2026-12-08": the page states dates the way the exports and DESIGN's days do. */
+export function formatUtcDate(iso: string | Date): string {
+  const date = typeof iso === "string" ? new Date(iso) : iso;
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not a date: ${String(iso)}`);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Elapsed days in words: "less than a day", "1 day", "12 days" (whole days, rounded down). */
+export function formatDuration(days: number): string {
+  if (!(days >= 0) || !Number.isFinite(days)) throw new RangeError(`days must be a non-negative number, got ${days}`);
+  const whole = Math.floor(days);
+  return whole === 0 ? "less than a day" : `${whole} ${whole === 1 ? "day" : "days"}`;
+}

@@ -1,17 +1,40 @@
 // Public surface of the A/B test statistics (pure: no I/O, no clock, no randomness).
 // The admin page needs analyzeTest and buildDailySeries; the rest is exported for reuse and tests.
-export { analyzeTest, type TestAnalysis, type TestAnalysisInput, type TestHeadlines, type Verdict } from "./analyze-test";
+export {
+  analyzeTest,
+  isChanceConsistent,
+  METHOD_REFERENCES,
+  REVENUE_CAP_PERCENTILE,
+  type RateMetric,
+  type RevenueCap,
+  type RevenueMetric,
+  type TestAnalysis,
+  type TestAnalysisInput,
+  type TestHeadlines,
+  type TestPhase,
+  type Verdict,
+} from "./analyze-test";
 export { summarizeArm, type ArmSummary, type ArmTotals } from "./arm-summary";
-export { computeChanceToBeatControl, EXACT_SUM_MAX_TERMS, type ChanceToBeat } from "./chance-to-beat";
 export { CONFIDENCE_LEVEL, type ConfidenceInterval, type ProportionCounts } from "./confidence";
+export {
+  buildSequentialComparison,
+  compareMeansSequentially,
+  compareRatesSequentially,
+  computeMixtureHalfWidth,
+  MINIMUM_DECISIVE_CHANCE,
+  MIXTURE_STANDARD_DEVIATION,
+  type SequentialComparison,
+} from "./confidence-sequence";
 export { buildDailySeries, type DailyArmPoint, type DailyArmRow, type DailySeriesPoint } from "./daily-series";
 export { chiSquareCdf, chiSquareSurvival, normalCdf, normalQuantile, normalSurvival, studentTCdf, studentTQuantile } from "./distributions";
-export { formatChance, formatInterval, formatMoney, formatPercent, formatSignedPercent } from "./format-statistics";
+export { CSV_RATIO_DECIMALS, formatExactRatio, roundExactRatio, STORED_RATIO_DECIMALS } from "./exact-ratio";
+export { formatChance, formatDuration, formatInterval, formatMoney, formatPercent, formatSignedPercent, formatUtcDate } from "./format-statistics";
 export { compareProportions, type ProportionComparison } from "./proportion-test";
 export {
   assessReadiness,
   countDaysRunning,
-  estimateSampleSize,
+  describeMissingMinimums,
+  findDecisiveVariance,
   MINIMUM_DAYS_RUNNING,
   MINIMUM_ORDERS_PER_ARM,
   TARGET_POWER,

@@ -8,7 +8,9 @@ describe("compareProportions", () => {
     // prop.test(c(250, 200), c(1000, 1000), correct = FALSE)$statistic; p = 0.007419649
     // (scipy.stats.chi2_contingency(correction=False) gives the same).
     // Unpooled SE² = 0.25·0.75/1000 + 0.2·0.8/1000 = 0.0003475; CI = 0.05 ± 1.959964·0.018641.
-    // Delta method: SE(R)² = 0.0001875/0.04 + 0.0625·0.00016/0.0016 = 0.0109375; lift 0.25 ± 1.959964·0.104583.
+    // Katz log interval on the risk ratio (Katz et al., Biometrics 1978; what R's
+    // epitools::riskratio.wald and Stata's `cs` report): SE(ln R)² = 1/250 − 1/1000 + 1/200 − 1/1000
+    // = 0.007, R = 1.25, CI exp(ln 1.25 ± 1.959964·√0.007) = [1.060946, 1.472742].
     const result = compareProportions({ successes: 200, trials: 1000 }, { successes: 250, trials: 1000 });
 
     expect(result.controlRate).toBe(0.2);
@@ -19,8 +21,9 @@ describe("compareProportions", () => {
     expect(result.absoluteInterval!.lower).toBeCloseTo(0.05 - 1.959963984540054 * Math.sqrt(0.0003475), 13);
     expect(result.absoluteInterval!.upper).toBeCloseTo(0.08653637831246014, 13);
     expect(result.relativeLift).toBeCloseTo(0.25, 14);
-    expect(result.relativeInterval!.lower).toBeCloseTo(0.25 - 1.959963984540054 * Math.sqrt(0.0109375), 13);
-    expect(result.relativeInterval!.upper).toBeCloseTo(0.45497793991388924, 13);
+    expect(result.relativeInterval!.lower).toBeCloseTo(Math.exp(Math.log(1.25) - 1.959963984540054 * Math.sqrt(0.007)) - 1, 13);
+    expect(result.relativeInterval!.lower).toBeCloseTo(0.060946, 6);
+    expect(result.relativeInterval!.upper).toBeCloseTo(0.472742, 6);
     expect(result.reason).toBeNull();
     expect(result.capped).toBe(false);
   });
@@ -84,7 +87,8 @@ describe("compareProportions", () => {
     expect(result.absoluteDifference).toBe(0);
     expect(result.pValue).toBe(1);
     expect(result.absoluteInterval!.lower).toBeCloseTo(-result.absoluteInterval!.upper, 15);
-    expect(result.relativeInterval!.lower).toBeCloseTo(-result.relativeInterval!.upper, 15);
+    // Symmetric on the log scale: (1 + lower)·(1 + upper) = 1.
+    expect((1 + result.relativeInterval!.lower) * (1 + result.relativeInterval!.upper)).toBeCloseTo(1, 14);
   });
 
   it("GIVEN more orders than visitors WHEN compared THEN successes are capped at trials and the cap is reported", () => {

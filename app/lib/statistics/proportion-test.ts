@@ -1,13 +1,14 @@
-// Frequentist comparison of two rates (add-to-cart rate, conversion rate): TREATMENT vs CONTROL.
+// Fixed-horizon comparison of two rates (add-to-cart rate, conversion rate): TREATMENT vs CONTROL.
+// These are the classical one-look statistics, kept for the JSON export (an analyst can check
+// them) and as the contrast in bench/stats.ts; the admin page's interval and verdict come from the
+// peek-safe confidence sequence in confidence-sequence.ts instead, because merchants look daily.
 //
 // - p-value: two-proportion z-test with the POOLED standard error (the SE under H0: equal rates),
 //   identical to R's prop.test(correct = FALSE), whose X-squared is z².
 // - absolute difference CI: Wald interval with the UNPOOLED standard error (no H0 to assume).
-// - relative lift CI: the DELTA METHOD on the ratio R = p_T / p_C (not Fieller, not log-ratio):
-//   Var(R) ≈ Var(p_T)/p_C² + p_T²·Var(p_C)/p_C⁴, interval (R − 1) ± z·SE. It is symmetric
-//   around the observed lift, so it always contains it, and it stays defined when p_T = 0.
-//   Because it also carries the control's uncertainty in the denominator it can disagree with
-//   the absolute interval right at the boundary; the verdict uses the absolute interval.
+// - relative lift CI: the Katz log interval on the risk ratio R = p_T / p_C (Katz, Baptista & Azen,
+//   Biometrics 34, 1978): ln R̂ ± z·√(1/s_T − 1/n_T + 1/s_C − 1/n_C), then exp(·) − 1. Unlike the
+//   symmetric delta method on R it can never pass −100% (a lift below −100% is impossible).
 import { normalCdf, normalQuantile } from "./distributions";
 import { assertProportionCounts, capAtTrials, CONFIDENCE_LEVEL, type ConfidenceInterval, type ProportionCounts } from "./confidence";
 
@@ -77,7 +78,9 @@ export function compareProportions(control: ProportionCounts, treatment: Proport
   result.absoluteInterval = { lower: difference - critical * standardError, upper: difference + critical * standardError };
 
   if (relativeLift === null) return { ...result, reason: "the control rate is 0, so a relative lift is undefined" };
-  const relativeStandardError = Math.sqrt(treatmentVariance / controlRate ** 2 + (treatmentRate ** 2 * controlVariance) / controlRate ** 4);
-  result.relativeInterval = { lower: relativeLift - critical * relativeStandardError, upper: relativeLift + critical * relativeStandardError };
+  if (t.successes === 0) return { ...result, reason: "treatment has none yet, so the log-ratio interval is undefined" };
+  const logStandardError = Math.sqrt(1 / t.successes - 1 / t.trials + 1 / c.successes - 1 / c.trials);
+  const logRatio = Math.log(treatmentRate / controlRate);
+  result.relativeInterval = { lower: Math.expm1(logRatio - critical * logStandardError), upper: Math.expm1(logRatio + critical * logStandardError) };
   return result;
 }

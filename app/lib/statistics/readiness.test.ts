@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { normalCdf, normalQuantile } from "./distributions";
+import { computeMixtureHalfWidth } from "./confidence-sequence";
+import { normalQuantile } from "./distributions";
 import {
   assessReadiness,
   countDaysRunning,
-  estimateSampleSize,
+  describeMissingMinimums,
+  findDecisiveVariance,
   MINIMUM_DAYS_RUNNING,
   MINIMUM_ORDERS_PER_ARM,
   TARGET_POWER,
@@ -48,20 +50,35 @@ describe("assessReadiness", () => {
     ]);
   });
 
-  it("GIVEN an observed lift WHEN assessed THEN the power estimate sizes the test for it and extrapolates the visitor pace", () => {
-    // 10 days, 10,000 visitors per arm at 3.0% vs 3.3%: estimateSampleSize gives 53,210.3 per arm
-    // (the power.prop.test formula, cross-checked below), i.e. 43,211 more at 1,000 a day → 44 days.
+  it("GIVEN an observed lift WHEN assessed THEN the power estimate sizes the always-valid interval for it and extrapolates the visitor pace", () => {
+    // 10 days, 10,000 visitors per arm at 3.0% vs 3.3%: Katz variance now 1/300 + 1/330 − 2/10⁴ =
+    // 0.0061636; the interval clears ln 1.1 with 80% power at V* = 0.00059499 (findDecisiveVariance),
+    // i.e. 10.359× the visitors: 103,593 per arm, 93,593 more at 1,000 a day → 94 days. (The one-look
+    // z-test would need 53,211: peeking safely costs about 1.9× the traffic at 80% power.)
     const readiness = assessReadiness({ daysRunning: 10, control: arm(10_000, 300), treatment: arm(10_000, 330) });
 
     expect(readiness.power.relativeLift).toBeCloseTo(0.1, 12);
-    expect(readiness.power.visitorsNeeded).toEqual({ control: 53_211, treatment: 53_211 });
-    expect(readiness.power.estimatedDaysRemaining).toBe(44);
+    expect(readiness.power.visitorsNeeded).toEqual({ control: 103_593, treatment: 103_593 });
+    expect(readiness.power.estimatedDaysRemaining).toBe(94);
     expect(readiness.power.reason).toBeNull();
+  });
+
+  it.each([
+    { name: "missing days and orders in both arms", input: { daysRunning: 4.5, control: arm(300, 18), treatment: arm(300, 29) }, missing: { days: 3, controlOrders: 12, treatmentOrders: 1 }, text: "needs 12 more orders in control, 1 more order in treatment; 3 more days of running" },
+    { name: "only control short", input: { daysRunning: 9, control: arm(900, 18), treatment: arm(900, 31) }, missing: { days: 0, controlOrders: 12, treatmentOrders: 0 }, text: "needs 12 more orders in control" },
+    { name: "only a day short", input: { daysRunning: 6.2, control: arm(900, 40), treatment: arm(900, 41) }, missing: { days: 1, controlOrders: 0, treatmentOrders: 0 }, text: "needs 1 more day of running" },
+    { name: "nothing missing", input: { daysRunning: 7, control: arm(900, 40), treatment: arm(900, 41) }, missing: { days: 0, controlOrders: 0, treatmentOrders: 0 }, text: null },
+  ])("GIVEN $name WHEN assessed THEN the missing minimums are named: $text", ({ input, missing, text }) => {
+    const readiness = assessReadiness(input);
+
+    expect(readiness.missing).toEqual(missing);
+    expect(describeMissingMinimums(readiness)).toBe(text);
   });
 
   it.each([
     { name: "no visitors", input: { daysRunning: 3, control: arm(0, 0), treatment: arm(0, 0) }, reason: "an arm has no visitors yet" },
     { name: "no control orders", input: { daysRunning: 3, control: arm(100, 0), treatment: arm(100, 2) }, reason: "control has no orders yet" },
+    { name: "no treatment orders", input: { daysRunning: 3, control: arm(100, 2), treatment: arm(100, 0) }, reason: "treatment has no orders yet" },
     { name: "equal rates", input: { daysRunning: 3, control: arm(100, 2), treatment: arm(200, 4) }, reason: "the arms convert at the same rate, so there is no observed lift to size for" },
     { name: "less than a day", input: { daysRunning: 0.2, control: arm(100, 2), treatment: arm(100, 4) }, reason: "less than a day of data to extrapolate from" },
   ])("GIVEN $name WHEN assessed THEN the power estimate is null and says why", ({ input, reason }) => {
@@ -93,7 +110,7 @@ describe("assessReadiness", () => {
     const readiness = assessReadiness({ daysRunning: 3.2, control: arm(10_000, 300), treatment: arm(10_000, 330), ended: true });
 
     expect(readiness.reasons[0].message).toBe("The test ran 3 of the 7 full days needed (a full week, so every weekday counts).");
-    expect(readiness.power).toEqual({ estimatedDaysRemaining: null, visitorsNeeded: { control: 53_211, treatment: 53_211 }, relativeLift: expect.closeTo(0.1, 12), reason: "the test has ended" });
+    expect(readiness.power).toEqual({ estimatedDaysRemaining: null, visitorsNeeded: { control: 103_593, treatment: 103_593 }, relativeLift: expect.closeTo(0.1, 12), reason: "the test has ended" });
   });
 
   it("GIVEN no ended flag WHEN assessed THEN it is the same as a running test", () => {
@@ -112,43 +129,15 @@ describe("assessReadiness", () => {
   });
 });
 
-describe("estimateSampleSize", () => {
-  it("GIVEN R's power.prop.test documentation example WHEN sized for 90% power THEN n = 76.7 per arm", () => {
-    // ?power.prop.test: power.prop.test(p1 = .50, p2 = .75, power = .90)  ## => n = 76.7
-    // Full digits (76.70692845) from solving R's power equation with scipy 1.17's brentq.
-    const n = estimateSampleSize({ controlRate: 0.5, treatmentRate: 0.75, treatmentToControlRatio: 1, alpha: 0.05, power: 0.9 });
+describe("findDecisiveVariance", () => {
+  it.each([Math.log(1.1), -Math.log(1.1), 0.01, 0.5])("GIVEN a log lift of %d THEN at the variance found the effect minus z_0.8·SE equals the always-valid half-width", (effect) => {
+    const variance = findDecisiveVariance(effect, 0.8);
 
-    expect(n.control).toBeCloseTo(76.70692845177743, 9);
-    expect(n.treatment).toBeCloseTo(76.70692845177743, 9);
+    expect(Math.abs(effect) - normalQuantile(0.8) * Math.sqrt(variance)).toBeCloseTo(computeMixtureHalfWidth(variance), 10);
   });
 
-  it("GIVEN the same example at n = 50 WHEN R's power formula is evaluated at our n THEN it matches R's documented power = 0.740 at 50", () => {
-    // ?power.prop.test: power.prop.test(n = 50, p1 = .50, p2 = .75)  ## => power = 0.740
-    const power = (n: number) =>
-      normalCdf((Math.sqrt(n) * 0.25 - normalQuantile(0.975) * Math.sqrt(((0.5 + 0.75) * (0.5 + 0.25)) / 2)) / Math.sqrt(0.5 * 0.5 + 0.75 * 0.25));
-
-    expect(power(50)).toBeCloseTo(0.740, 3);
-    const n = estimateSampleSize({ controlRate: 0.5, treatmentRate: 0.75, treatmentToControlRatio: 1, alpha: 0.05, power: 0.74 });
-    expect(power(n.control)).toBeCloseTo(0.74, 12);
-  });
-
-  it.each([
-    { controlRate: 0.03, treatmentRate: 0.033, k: 1 },
-    { controlRate: 0.03, treatmentRate: 0.036, k: 0.25 },
-    { controlRate: 0.1, treatmentRate: 0.08, k: 3 },
-  ])("GIVEN p_C = $controlRate, p_T = $treatmentRate, k = $k WHEN sized for 80% THEN the power of the unequal-arm z-test at that n is 0.8", ({ controlRate, treatmentRate, k }) => {
-    // Independent check: the normal-approximation power of the two-sided test with n_C and n_T arms.
-    const n = estimateSampleSize({ controlRate, treatmentRate, treatmentToControlRatio: k, alpha: 0.05, power: 0.8 });
-    const pooled = (n.control * controlRate + n.treatment * treatmentRate) / (n.control + n.treatment);
-    const nullSe = Math.sqrt(pooled * (1 - pooled) * (1 / n.control + 1 / n.treatment));
-    const altSe = Math.sqrt((controlRate * (1 - controlRate)) / n.control + (treatmentRate * (1 - treatmentRate)) / n.treatment);
-
-    expect(n.treatment / n.control).toBeCloseTo(k, 12);
-    expect(normalCdf((Math.abs(treatmentRate - controlRate) - normalQuantile(0.975) * nullSe) / altSe)).toBeCloseTo(0.8, 10);
-  });
-
-  it("GIVEN equal rates WHEN sized THEN it refuses (no finite n detects a zero difference)", () => {
-    expect(() => estimateSampleSize({ controlRate: 0.03, treatmentRate: 0.03, treatmentToControlRatio: 1, alpha: 0.05, power: 0.8 })).toThrow(RangeError);
+  it.each([0, Number.NaN])("GIVEN an effect of %d THEN it refuses (no variance detects nothing)", (effect) => {
+    expect(() => findDecisiveVariance(effect, 0.8)).toThrow(RangeError);
   });
 });
 

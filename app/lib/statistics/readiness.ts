@@ -1,9 +1,9 @@
-// Minimum-data guard: the admin names no winner before a test has run long enough and collected
-// enough orders, however good an early result looks. Checking a running test every day and
-// stopping at the first "significant" look inflates false winners well beyond 5%; fixed minimums
-// are the simplest protection a merchant can understand.
+// Minimum-data guard: the admin names no winner before a test has run a full week and collected
+// enough orders, however good an early result looks. Peeking itself is handled by the always-valid
+// interval (confidence-sequence.ts); these minimums cover what it does not: weekday and novelty
+// effects, and the normal approximation behind it needing a few dozen orders per arm.
 import { normalQuantile } from "./distributions";
-import { CONFIDENCE_LEVEL } from "./confidence";
+import { computeMixtureHalfWidth } from "./confidence-sequence";
 
 /**
  * Full days a test must run: one whole week, so every weekday is represented once (shopping
@@ -13,13 +13,13 @@ import { CONFIDENCE_LEVEL } from "./confidence";
 export const MINIMUM_DAYS_RUNNING = 7;
 
 /**
- * Orders each arm must have. The z-test and Wald interval rely on the normal approximation to the
+ * Orders each arm must have. The log-ratio interval relies on the normal approximation to the
  * binomial, which needs on the order of 10+ successes per arm (np ≥ 10 rules of thumb); 30 is the
  * usual "large sample" margin above that and keeps a handful of lucky orders from naming a winner.
  */
 export const MINIMUM_ORDERS_PER_ARM = 30;
 
-/** Power the sample-size estimate targets (the conventional 80%), at the admin's α = 0.05. */
+/** Power the days-needed estimate targets (the conventional 80%), for the always-valid interval at α = 0.05. */
 export const TARGET_POWER = 0.8;
 
 /** Days of data needed before extrapolating daily rates: the first hours follow the time of day. */
@@ -82,40 +82,30 @@ export interface Readiness {
    * arm still short of orders has none yet) and once the test has ended.
    */
   estimatedDaysRemaining: number | null;
+  /** What is still missing of the minimums: whole days to the full week, orders per arm (0 when met). */
+  missing: { days: number; controlOrders: number; treatmentOrders: number };
   power: PowerEstimate;
 }
 
-export interface SampleSizeInput {
-  controlRate: number;
-  treatmentRate: number;
-  /** Treatment visitors per control visitor (1 for a 50/50 split). */
-  treatmentToControlRatio: number;
-  /** Two-sided significance level, e.g. 0.05. */
-  alpha: number;
-  /** Desired power, e.g. 0.8. */
-  power: number;
-}
-
 /**
- * Visitors per arm for a two-sided two-proportion z-test (normal approximation, no continuity
- * correction; Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", §4.2), with
- * k = n_T / n_C:
- *   n_C = [z_{1−α/2}·√(p̄q̄(1 + 1/k)) + z_{power}·√(p_C q_C + p_T q_T / k)]² / (p_T − p_C)²,
- *   n_T = k·n_C, p̄ = (p_C + k·p_T)/(1 + k).
- * For k = 1 this is the n that R's power.prop.test solves for. Unrounded: callers round up.
+ * Variance of the log-lift estimate at which the always-valid interval excludes 0 with probability
+ * `power` if the true log lift is `effect` (normal approximation: the estimate is N(effect, V), and
+ * it must clear the interval's half-width w(V), so |effect| − z_power·√V = w(V)). The left side falls
+ * and w rises with V, so bisection on log V finds the one crossing.
  */
-export function estimateSampleSize({ controlRate, treatmentRate, treatmentToControlRatio: k, alpha, power }: SampleSizeInput): { control: number; treatment: number } {
-  const difference = treatmentRate - controlRate;
-  if (difference === 0) throw new RangeError("the rates are equal: no sample size detects a zero difference");
-  if (!(k > 0)) throw new RangeError(`treatmentToControlRatio must be > 0, got ${k}`);
-  const pooled = (controlRate + k * treatmentRate) / (1 + k);
-  const zAlpha = normalQuantile(1 - alpha / 2);
+export function findDecisiveVariance(effect: number, power: number): number {
+  const target = Math.abs(effect);
+  if (!(target > 0) || !Number.isFinite(target)) throw new RangeError(`effect must be non-zero and finite, got ${effect}`);
   const zPower = normalQuantile(power);
-  const root =
-    zAlpha * Math.sqrt(pooled * (1 - pooled) * (1 + 1 / k)) +
-    zPower * Math.sqrt(controlRate * (1 - controlRate) + (treatmentRate * (1 - treatmentRate)) / k);
-  const control = (root * root) / (difference * difference);
-  return { control, treatment: k * control };
+  const slack = (variance: number) => target - zPower * Math.sqrt(variance) - computeMixtureHalfWidth(variance);
+  let low = Math.log(target * target) - 60;
+  let high = Math.log(target * target);
+  for (let i = 0; i < 200; i++) {
+    const middle = (low + high) / 2;
+    if (slack(Math.exp(middle)) > 0) low = middle;
+    else high = middle;
+  }
+  return Math.exp(low);
 }
 
 function validateProgress(progress: ArmProgress, label: string): void {
@@ -145,14 +135,14 @@ function estimatePower({ daysRunning, control, treatment, ended = false }: Readi
   if (controlRate === 0) return unavailable("control has no orders yet");
   const relativeLift = treatmentRate / controlRate - 1;
   if (controlRate === treatmentRate) return unavailable("the arms convert at the same rate, so there is no observed lift to size for", relativeLift);
-  const needed = estimateSampleSize({
-    controlRate,
-    treatmentRate,
-    treatmentToControlRatio: treatment.visitors / control.visitors,
-    alpha: 1 - CONFIDENCE_LEVEL,
-    power: TARGET_POWER,
-  });
-  const visitorsNeeded = { control: Math.ceil(needed.control), treatment: Math.ceil(needed.treatment) };
+  if (treatmentRate === 0) return unavailable("treatment has no orders yet", relativeLift);
+  // Katz variance of the log risk ratio now; it shrinks as 1/visitors at the same split and rates.
+  const controlOrders = Math.min(control.orders, control.visitors);
+  const treatmentOrders = Math.min(treatment.orders, treatment.visitors);
+  const varianceNow = 1 / controlOrders - 1 / control.visitors + 1 / treatmentOrders - 1 / treatment.visitors;
+  if (!(varianceNow > 0)) return unavailable("every visitor converted, so there is no variance to size for", relativeLift);
+  const growth = Math.max(1, varianceNow / findDecisiveVariance(Math.log(treatmentRate / controlRate), TARGET_POWER));
+  const visitorsNeeded = { control: Math.ceil(control.visitors * growth - 1e-9), treatment: Math.ceil(treatment.visitors * growth - 1e-9) };
   if (ended) return { ...unavailable("the test has ended", relativeLift), visitorsNeeded };
   if (daysRunning < MINIMUM_DAYS_TO_EXTRAPOLATE) return { ...unavailable("less than a day of data to extrapolate from", relativeLift), visitorsNeeded };
   const daysFor = (neededVisitors: number, visitors: number) => ceilDays((neededVisitors - visitors) / (visitors / daysRunning));
@@ -192,5 +182,24 @@ export function assessReadiness(input: ReadinessInput): Readiness {
       ? null
       : Math.max(daysForDuration, daysForControl, daysForTreatment);
 
-  return { ready, reasons, fullDaysRunning, estimatedDaysRemaining, power: estimatePower(input) };
+  const missing = {
+    days: daysForDuration,
+    controlOrders: Math.max(0, MINIMUM_ORDERS_PER_ARM - control.orders),
+    treatmentOrders: Math.max(0, MINIMUM_ORDERS_PER_ARM - treatment.orders),
+  };
+  return { ready, reasons, fullDaysRunning, estimatedDaysRemaining, missing, power: estimatePower(input) };
+}
+
+/**
+ * The missing minimums in one line: "needs 12 more orders in control, 3 more in treatment; 3 more
+ * days". Null when nothing is missing.
+ */
+export function describeMissingMinimums({ missing }: Pick<Readiness, "missing">): string | null {
+  const orders = [
+    missing.controlOrders > 0 ? `${missing.controlOrders} more ${missing.controlOrders === 1 ? "order" : "orders"} in control` : null,
+    missing.treatmentOrders > 0 ? `${missing.treatmentOrders} more ${missing.treatmentOrders === 1 ? "order" : "orders"} in treatment` : null,
+  ].filter((part): part is string => part !== null);
+  const days = missing.days > 0 ? `${missing.days} more ${missing.days === 1 ? "day" : "days"} of running` : null;
+  const parts = [orders.join(", "), days].filter((part): part is string => Boolean(part));
+  return parts.length === 0 ? null : `needs ${parts.join("; ")}`;
 }

@@ -28,22 +28,23 @@ describe("compareMeans (Welch)", () => {
     expect(result.reason).toBeNull();
   });
 
-  it("GIVEN the sleep data WHEN the relative lift is computed THEN it is the delta-method interval written out", () => {
+  it("GIVEN the sleep data WHEN the relative lift is computed THEN it is the log-ratio delta-method interval written out", () => {
     // Var(m₁) = s₁²/10 = 0.3200556, Var(m₂) = s₂²/10 = 0.4009; lift = 0.75/2.33 − 1;
-    // SE² = Var(m₁)/2.33² + 0.75²·Var(m₂)/2.33⁴, critical value qt(0.975, 17.776) = 2.102817.
+    // SE(ln ratio)² = Var(m₁)/0.75² + Var(m₂)/2.33², critical value qt(0.975, 17.776) = 2.102817.
     const group1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
     const group2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
     const variance = (values: number[]) => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       return values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1);
     };
-    const standardError = Math.sqrt(variance(group1) / 10 / 2.33 ** 2 + (0.75 ** 2 * (variance(group2) / 10)) / 2.33 ** 4);
+    const standardError = Math.sqrt(variance(group1) / 10 / 0.75 ** 2 + variance(group2) / 10 / 2.33 ** 2);
 
     const result = compareMeans(toMoments(group2), toMoments(group1));
 
     expect(result.relativeLift).toBeCloseTo(0.75 / 2.33 - 1, 13);
-    expect(result.relativeInterval!.lower).toBeCloseTo(0.75 / 2.33 - 1 - 2.102817241569802 * standardError, 9);
-    expect(result.relativeInterval!.upper).toBeCloseTo(0.75 / 2.33 - 1 + 2.102817241569802 * standardError, 9);
+    expect(result.relativeInterval!.lower).toBeCloseTo(Math.exp(Math.log(0.75 / 2.33) - 2.102817241569802 * standardError) - 1, 9);
+    expect(result.relativeInterval!.upper).toBeCloseTo(Math.exp(Math.log(0.75 / 2.33) + 2.102817241569802 * standardError) - 1, 9);
+    expect(result.relativeInterval!.lower).toBeGreaterThan(-1);
   });
 
   it("GIVEN revenue per visitor without a sum of squares WHEN compared THEN the point estimate is kept and the interval is null: variance unavailable", () => {
@@ -94,7 +95,8 @@ describe("compareMeans (Welch)", () => {
     expect(result.tStatistic).toBe(0);
     expect(result.pValue).toBe(1);
     expect(result.absoluteInterval!.lower).toBeCloseTo(-result.absoluteInterval!.upper, 15);
-    expect(result.relativeInterval!.lower).toBeCloseTo(-result.relativeInterval!.upper, 15);
+    // Centred on 0 on the log scale: (1 + lower)·(1 + upper) = 1.
+    expect((1 + result.relativeInterval!.lower) * (1 + result.relativeInterval!.upper)).toBeCloseTo(1, 14);
   });
 
   it("GIVEN 1e8 visitors per arm WHEN compared THEN the huge df takes the normal limit and nothing overflows", () => {

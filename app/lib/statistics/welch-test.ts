@@ -3,9 +3,11 @@
 // Revenue per visitor is mostly zeros with a long right tail, so the arms' variances differ and
 // the pooled-variance t-test would be wrong; Welch's test with the Welch–Satterthwaite degrees of
 // freedom and a Student t quantile is what R's t.test(var.equal = FALSE) does.
-// The relative lift interval uses the delta method on the ratio of means (as for the rates):
-// Var(m_T/m_C) ≈ Var(m_T)/m_C² + m_T²·Var(m_C)/m_C⁴, with the same Welch t quantile for the
-// critical value so both intervals of this metric use one df.
+// The relative lift interval uses the delta method on the LOG of the ratio of means:
+// Var(ln m_T − ln m_C) ≈ Var(m_T)/m_T² + Var(m_C)/m_C², then exp(·) − 1, so it cannot pass −100%
+// and is skewed the way a ratio of skewed means is; the critical value is the same Welch t quantile
+// so both intervals of this metric use one df. Fixed-horizon (one look): the admin page shows the
+// peek-safe interval of confidence-sequence.ts; these values are for the export and the benchmark.
 import { studentTCdf, studentTQuantile } from "./distributions";
 import { CONFIDENCE_LEVEL, type ConfidenceInterval } from "./confidence";
 
@@ -115,7 +117,9 @@ export function compareMeans(control: SampleMoments, treatment: SampleMoments): 
     pValue,
   };
   if (relativeLift === null) return { ...result, reason: "the control mean is 0, so a relative lift is undefined" };
-  const relativeStandardError = Math.sqrt(treatmentSquaredError / controlMean ** 2 + (treatmentMean ** 2 * controlSquaredError) / controlMean ** 4);
-  result.relativeInterval = { lower: relativeLift - critical * relativeStandardError, upper: relativeLift + critical * relativeStandardError };
+  if (!(treatmentMean > 0) || !(controlMean > 0)) return { ...result, reason: "a mean is 0 or negative, so the log-ratio interval is undefined" };
+  const logStandardError = Math.sqrt(treatmentSquaredError / treatmentMean ** 2 + controlSquaredError / controlMean ** 2);
+  const logRatio = Math.log(treatmentMean / controlMean);
+  result.relativeInterval = { lower: Math.expm1(logRatio - critical * logStandardError), upper: Math.expm1(logRatio + critical * logStandardError) };
   return result;
 }

@@ -2,6 +2,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { analyzeTest, countDaysRunning } from "../../lib/statistics";
 import { getPixelHealth } from "../tracking/get-pixel-health";
+import { PHASES } from "./get-test-results";
 import { readArmTotals } from "./read-arm-totals";
 
 export async function getDashboard(prisma: PrismaClient, shopId: string, now = new Date()) {
@@ -19,7 +20,7 @@ export async function getDashboard(prisma: PrismaClient, shopId: string, now = n
     tests: tests.map((test) => {
       const arms = totals.get(test.id);
       const analysis = arms
-        ? analyzeTest({ trafficSplit: test.trafficSplit, daysRunning: test.startedAt ? countDaysRunning(test.startedAt, now) : 0, ...arms, currencyCode: shop.currencyCode })
+        ? analyzeTest({ trafficSplit: test.trafficSplit, daysRunning: test.startedAt ? countDaysRunning(test.startedAt, now) : 0, phase: PHASES[test.status], ...arms, currencyCode: shop.currencyCode })
         : null;
       return {
         id: test.id,

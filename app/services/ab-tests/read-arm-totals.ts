@@ -2,8 +2,8 @@
 // insert (migration 20261201000000): distinct visitors over the whole test, not sums of daily distincts,
 // and Σ per-visitor revenue², which Welch's test on revenue per visitor needs. One query for any number
 // of tests, scoped to the shop through the test.
-import type { PrismaClient } from "@prisma/client";
-import type { ArmTotals } from "../../lib/statistics";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { REVENUE_CAP_PERCENTILE, type ArmTotals, type RevenueCap } from "../../lib/statistics";
 
 export type ArmTotalsByTest = Map<string, { control: ArmTotals; treatment: ArmTotals }>;
 
@@ -27,4 +27,39 @@ export async function readArmTotals(prisma: PrismaClient, shopId: string, testId
     };
   }
   return totals;
+}
+
+export interface CappedRevenue {
+  cap: RevenueCap;
+  control: { sum: number; sumOfSquares: number };
+  treatment: { sum: number; sumOfSquares: number };
+}
+
+/**
+ * Σ and Σ² per arm of per-visitor revenue capped at the REVENUE_CAP_PERCENTILE of the test's buyers
+ * (both arms pooled, so both arms are capped alike), in ONE query over the per-visitor rollup: the
+ * cap by percentile_disc (an observed value, no interpolation), then the capped sums. Buyers only:
+ * visitors without revenue add 0 to both sums. Scoped to the shop through the test.
+ */
+export async function readCappedRevenue(prisma: PrismaClient, shopId: string, testId: string): Promise<CappedRevenue> {
+  const rows = await prisma.$queryRaw<{ arm: "CONTROL" | "TREATMENT"; amount: Prisma.Decimal; sum: Prisma.Decimal; sumOfSquares: Prisma.Decimal; capped: bigint }[]>`
+    WITH buyers AS (
+      SELECT r."arm", r."revenue" FROM "ABTestVisitorRevenue" r
+      JOIN "ABTest" t ON t."id" = r."testId" AND t."shopId" = ${shopId}
+      WHERE r."testId" = ${testId} AND r."revenue" > 0
+    ), cap AS (
+      SELECT percentile_disc(${REVENUE_CAP_PERCENTILE}::float8) WITHIN GROUP (ORDER BY "revenue") AS amount FROM buyers
+    )
+    SELECT b."arm", cap.amount,
+      sum(LEAST(b."revenue", cap.amount)) AS sum,
+      sum(LEAST(b."revenue", cap.amount) * LEAST(b."revenue", cap.amount)) AS "sumOfSquares",
+      count(*) FILTER (WHERE b."revenue" > cap.amount) AS capped
+    FROM buyers b CROSS JOIN cap
+    GROUP BY b."arm", cap.amount`;
+  const result: CappedRevenue = { cap: { amount: null, cappedVisitors: 0 }, control: { sum: 0, sumOfSquares: 0 }, treatment: { sum: 0, sumOfSquares: 0 } };
+  for (const row of rows) {
+    result.cap = { amount: row.amount.toNumber(), cappedVisitors: result.cap.cappedVisitors + Number(row.capped) };
+    result[row.arm === "CONTROL" ? "control" : "treatment"] = { sum: row.sum.toNumber(), sumOfSquares: row.sumOfSquares.toNumber() };
+  }
+  return result;
 }

@@ -79,6 +79,12 @@ describe("buildDailyRows", () => {
     [1, 3, 0.333333],
     [2, 3, 0.666667],
     [5, 0, 0],
+    // Rounded once from the counts: 1/113 = 0.00884955… and 15/119 = 0.12605042….
+    [1, 113, 0.00885],
+    [15, 119, 0.12605],
+    // An exact tie goes away from zero: 1/2,000,000 = 0.0000005 → 0.000001; 1/8,000,000 = 0.000000125 → 0.
+    [1, 2_000_000, 0.000001],
+    [1, 8_000_000, 0],
   ])("GIVEN %i / %i THEN the rate is %d (6 decimals, 0 when nothing was shown)", (numerator, denominator, expected) => {
     expect(rate(numerator, denominator)).toBe(expected);
   });

@@ -2,6 +2,7 @@
 // variant under a test that day gets one row per arm, other variants one NONE row; metrics for
 // products no longer in the catalog still appear, so the export always adds up to the raw events.
 // Rows are made per catalog page (createDailyRowPager), so a 100k-variant day never exists as one array.
+import { roundExactRatio, STORED_RATIO_DECIMALS } from "../../lib/statistics/exact-ratio";
 import type { CatalogProduct } from "./product-fetcher.service";
 import type { VariantMetrics } from "./metrics-calculator.service";
 
@@ -52,9 +53,12 @@ export interface BuildDailyRowsInput {
   images: Map<string, BackedUpImage[]>;
 }
 
-/** ratio rounded to 6 decimals; 0 when the denominator is 0 (DESIGN §4). */
+/**
+ * ratio rounded ONCE from the exact counts to 6 decimals, half away from zero; 0 when the denominator
+ * is 0 (DESIGN §4). The CSV rounds the same counts to 4 decimals itself, never this value again.
+ */
 export function rate(numerator: number, denominator: number): number {
-  return denominator === 0 ? 0 : Math.round((numerator / denominator) * 1e6) / 1e6;
+  return roundExactRatio(numerator, denominator, STORED_RATIO_DECIMALS);
 }
 
 function numericOrder(id: string): bigint {

@@ -1,6 +1,7 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import type { DailyRow } from "./build-daily-rows";
+import { rate, type DailyRow } from "./build-daily-rows";
+import type { TestSection } from "./read-test-sections";
 import { CSV_COLUMNS, formatCsv, formatCsvChunks, formatJson, formatJsonChunks, type ExportDocumentHeader } from "./export-formatter.service";
 
 const row = (index: number, overrides: Partial<DailyRow> = {}): DailyRow => ({
@@ -29,11 +30,28 @@ const row = (index: number, overrides: Partial<DailyRow> = {}): DailyRow => ({
 
 describe("export formatter", () => {
   it("GIVEN rows THEN the CSV has the DESIGN header, rates to 4 decimals, image lists joined, and CRLF line ends", async () => {
-    const csv = await formatCsv([row(1)]);
+    const csv = await formatCsv([row(1, { impressions: 8, addToCarts: 1, ctr: 0.125, orders: 4, conversionRate: 0.5 })]);
 
     expect(csv).toBe(
-      `${CSV_COLUMNS.join(",")}\r\n2026-11-23,a.myshopify.com,gid://shopify/Product/1,Shirt 1,gid://shopify/ProductVariant/1,M,SKU-1,,NONE,1,1,0,0.1235,0,0,0.00,EUR,0.5000,gid://shopify/MediaImage/1|gid://shopify/MediaImage/2,product-images/s/1/1/1.png|product-images/s/1/1/2.png\r\n`,
+      `${CSV_COLUMNS.join(",")}\r\n2026-11-23,a.myshopify.com,gid://shopify/Product/1,Shirt 1,gid://shopify/ProductVariant/1,M,SKU-1,,NONE,8,1,1,0.1250,4,0,0.00,EUR,0.5000,gid://shopify/MediaImage/1|gid://shopify/MediaImage/2,product-images/s/1/1/1.png|product-images/s/1/1/2.png\r\n`,
     );
+  });
+
+  it.each([
+    // Exact ratios whose 6-decimal rounding ends in 5: rounding that again gave the wrong 4th decimal.
+    [1, 113, "0.0088"],
+    [15, 119, "0.1261"],
+    [1, 3, "0.3333"],
+    [2, 3, "0.6667"],
+    [2000, 1, "2000.0000"],
+    [5, 0, "0.0000"],
+  ])("GIVEN %i add-to-carts and orders over %i impressions THEN ctr and conversionRate are %s, rounded once from the counts", async (numerator, impressions, expected) => {
+    const [record] = Papa.parse<Record<string, string>>(
+      await formatCsv([row(1, { impressions, addToCarts: numerator, orders: numerator, ctr: rate(numerator, impressions), conversionRate: rate(numerator, impressions) })]),
+      { header: true, skipEmptyLines: true },
+    ).data;
+
+    expect([record.ctr, record.conversionRate]).toEqual([expected, expected]);
   });
 
   it.each([
@@ -72,6 +90,19 @@ describe("export formatter", () => {
 
     expect(await join(formatCsvChunks(batches))).toBe(await formatCsv(rows));
     expect(await join(formatJsonChunks(header, batches))).toBe(await formatJson(header, rows));
+  });
+
+  it("GIVEN per-test sections THEN the JSON carries them after the rows, and without them the document is unchanged", async () => {
+    const header: ExportDocumentHeader = { shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 1 } };
+    const section = { testId: "t1", arms: { CONTROL: { visitors: 3 } } } as unknown as TestSection;
+
+    const withTests = await formatJson({ ...header, tests: [section] }, [row(1)]);
+    const without = await formatJson(header, [row(1)]);
+
+    expect(Object.keys(JSON.parse(withTests))).toEqual(["shop", "date", "currency", "totals", "rows", "tests"]);
+    expect(JSON.parse(withTests).tests).toEqual([section]);
+    expect(Object.keys(JSON.parse(without))).toEqual(["shop", "date", "currency", "totals", "rows"]);
+    expect(withTests.endsWith("}\n")).toBe(true);
   });
 
   it("GIVEN no rows THEN the CSV is just the header and the JSON an empty row list", async () => {

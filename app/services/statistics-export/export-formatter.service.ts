@@ -3,8 +3,10 @@
 // as chunks from batches of rows so a 100k-variant export streams to storage instead of being built
 // as one string.
 import Papa from "papaparse";
+import { CSV_RATIO_DECIMALS, formatExactRatio } from "../../lib/statistics/exact-ratio";
 import type { DayTotals } from "./metrics-calculator.service";
 import type { DailyRow } from "./build-daily-rows";
+import type { TestSection } from "./read-test-sections";
 
 export const CSV_COLUMNS = [
   "date",
@@ -48,12 +50,14 @@ function toCsvRecord(row: DailyRow): (string | number)[] {
     row.impressions,
     row.visitors,
     row.addToCarts,
-    row.ctr.toFixed(4),
+    // From the counts, not from row.ctr: rounding the stored 6-decimal value again would be a second
+    // rounding (1/113 is 0.008850 stored, but 0.0088 exactly to 4 decimals).
+    formatExactRatio(row.addToCarts, row.impressions, CSV_RATIO_DECIMALS),
     row.orders,
     row.units,
     row.revenue,
     row.currency,
-    row.conversionRate.toFixed(4),
+    formatExactRatio(row.orders, row.impressions, CSV_RATIO_DECIMALS),
     row.imageMediaIds.join("|"),
     row.imageR2Keys.join("|"),
   ];
@@ -94,6 +98,8 @@ export interface ExportDocumentHeader {
   date: string;
   currency: string;
   totals: DayTotals & { rows: number };
+  /** Per-test sufficient statistics and results (read-test-sections.ts), written after the rows; omitted when undefined. */
+  tests?: TestSection[];
 }
 
 export async function* formatJsonChunks(header: ExportDocumentHeader, batches: AsyncIterable<DailyRow[]> | Iterable<DailyRow[]>): AsyncGenerator<string> {
@@ -104,7 +110,7 @@ export async function* formatJsonChunks(header: ExportDocumentHeader, batches: A
     yield (first ? "" : ",") + batch.map((row) => JSON.stringify(row)).join(",");
     first = false;
   }
-  yield "]}\n";
+  yield header.tests === undefined ? "]}\n" : `],"tests":${JSON.stringify(header.tests)}}\n`;
 }
 
 async function join(chunks: AsyncIterable<string>): Promise<string> {

@@ -13,6 +13,7 @@ import { createDailyRowPager } from "./build-daily-rows";
 import { spoolDailyMetrics, type DailyMetricsSpool } from "./daily-metrics-spool";
 import { createDailyRowSpool } from "./daily-row-spool";
 import { CHUNK_ROWS, formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
+import { readTestSections } from "./read-test-sections";
 import { storeExportFiles } from "./export-storage.service";
 import { backupProductImages, type ImageBackupOptions } from "./image-backup.service";
 import { calculateDailyMetrics, type DailyMetrics } from "./metrics-calculator.service";
@@ -78,9 +79,10 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
     const { start, end } = dayRange(day);
     const tests = await prisma.aBTest.findMany({
       where: { shopId, startedAt: { lt: end }, OR: [{ endedAt: null }, { endedAt: { gte: start } }] },
-      select: { id: true, productId: true },
+      select: { id: true, productId: true, trafficSplit: true, startedAt: true, endedAt: true },
       orderBy: { startedAt: "asc" },
     });
+    const testSections = await readTestSections(prisma, shopId, tests, end);
     const currency = shop.currencyCode ?? "USD";
     const shopDomain = shop.myshopifyDomain ?? shop.shopDomain;
     const pager = createDailyRowPager({ day, shop: shopDomain, currency, metrics: metrics.variants, tests });
@@ -99,7 +101,7 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
       const totals = { ...metrics.totals, rows: spool.count };
       const files = await storeExportFiles(deps.objects, shopId, day, {
         csv: formatCsvChunks(spool.batches(CHUNK_ROWS)),
-        json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals }, spool.batches(CHUNK_ROWS)),
+        json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals, tests: testSections }, spool.batches(CHUNK_ROWS)),
       });
       await persistDailyStatistics(prisma, shopId, day, spool.batches(PERSIST_BATCH_ROWS), {
         exportId: exportRow.id,
