@@ -11,7 +11,10 @@ declare module "@remix-run/node" {
 
 // Vitest runs in mode "test" and needs no Remix plugin; the app server that integration tests start
 // inside Vitest asks for mode "development" and gets the full app.
-export default defineConfig(({ mode }) => ({
+// Vercel's preset only in a build run by Vercel (`vercel build` sets VERCEL=1): it splits the server
+// build into one bundle per route `config` (maxDuration, …), which the app's own server (`npm start`,
+// build/server/index.js) does not load. Imported lazily: it loads ts-morph, which dev and tests skip.
+export default defineConfig(async ({ mode, command }) => ({
   server: {
     host: "127.0.0.1",
     // Defence in depth behind refuseServerSource(): Vite checks these for /@fs/, static files and
@@ -27,6 +30,7 @@ export default defineConfig(({ mode }) => ({
     mode !== "test" &&
       remix({
         ignoredRouteFiles: ["**/*.test.ts", "**/*.test.tsx", "**/.*"],
+        presets: command === "build" && process.env.VERCEL === "1" ? [(await import("@vercel/remix/vite")).vercelPreset()] : [],
         future: {
           v3_fetcherPersist: true,
           v3_relativeSplatPath: true,

@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", ".data/**", "extensions/*/dist/**", "test-results/**", "bench/results/**"] },
+  { ignores: ["build/**", "node_modules/**", ".data/**", "extensions/*/dist/**", "test-results/**", "bench/results/**", ".vercel/**", "api/node_modules/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

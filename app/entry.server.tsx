@@ -5,6 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+// Puts Prisma's wasm query compiler into every traced function (Vercel); see the module.
+import "./services/database/prisma-runtime-files";
 
 export const streamTimeout = 5000;
 

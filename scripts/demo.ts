@@ -43,7 +43,7 @@ const credential = await saveShopCredential(prisma, getEnv().keyring, { shopDoma
 await prisma.shopCredential.update({ where: { id: credential.id }, data: { myshopifyDomain: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Berlin" } });
 await prisma.session.upsert({
   where: { id: `offline_${SHOP}` },
-  create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, accessToken: ACCESS_TOKEN, scope: "read_products,write_pixels,read_customer_events", shopId: credential.id },
+  create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, accessToken: ACCESS_TOKEN, scope: "write_products,write_pixels,read_customer_events", shopId: credential.id },
   update: { accessToken: ACCESS_TOKEN, shopId: credential.id },
 });
 const product = catalog.find((candidate) => candidate.media.length >= 2) ?? catalog[0];
