@@ -1,6 +1,7 @@
 // The merchant's walk through the embedded admin in real Chromium, against the real app (Remix through
 // Vite), real Postgres and the fake Admin API: create a test from the product picker, start it, read
-// its results once visitors have come, pause it, complete it, and download a daily export as CSV.
+// its results once visitors have come, pause it, complete it, keep the winning treatment's images and
+// restore the original order, and download a daily export as CSV.
 // The Shopify admin around the iframe is played by ./embedded-admin.ts (App Bridge stand-in, signed
 // session tokens, nothing fetched from the internet). Every page is screenshotted to
 // test-results/admin/ and must log no console error and pass the accessibility smoke check.
@@ -160,7 +161,7 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
   /** The results page's verdict block: the dates line, then the headlines. */
   const pageText = async (page: Page) => (await page.locator(".Polaris-Page").textContent()) ?? "";
 
-  it("GIVEN an installed shop with products WHEN the merchant creates a test, starts it, reads its results, pauses and completes it THEN every step shows in the admin and on the storefront config", async () => {
+  it("GIVEN an installed shop with products WHEN the merchant creates a test, starts it, reads its results, pauses and completes it, keeps the treatment images and restores the original order THEN every step shows in the admin, in Shopify and on the storefront config", async () => {
     const { page, admin, errors, accessibility, capture } = await visit();
 
     // The dashboard of a shop without tests.
@@ -264,6 +265,30 @@ describeInChromium("the merchant's walk through the embedded admin (real Chromiu
     await expect.poll(async () => /Started \d{4}-\d{2}-\d{2} · ended \d{4}-\d{2}-\d{2} · ran 14 days\./.test(await pageText(page))).toBe(true);
     expect(await page.getByText("Treatment wins", { exact: false }).first().isVisible()).toBe(true);
     await capture("09-test-completed");
+
+    // Keep the winner: Shopify's media order becomes the treatment's (its images first, the other after),
+    // the page offers to restore; restoring puts the original order back.
+    const mediaOrderInShopify = () => fake.getShop(shop.shopDomain).products.find((candidate) => candidate.id === product.id)!.media.map((media) => media.id);
+    const original = product.media.map((media) => media.id);
+    expect(mediaOrderInShopify()).toEqual(original);
+    await page.getByRole("button", { name: "Keep treatment images", exact: true }).click();
+    await page.getByRole("button", { name: "Yes, keep treatment images", exact: true }).click();
+    await expect.poll(() => page.getByText("The product now shows the treatment's images first, in the treatment's order.").isVisible()).toBe(true);
+    expect(mediaOrderInShopify()).toEqual([original[2], original[0], original[1]]);
+    expect(await prisma.aBTestMediaOrder.findUniqueOrThrow({ where: { testId } })).toMatchObject({ previousMediaIds: original, restoredAt: null });
+    await expect.poll(() => page.getByText(/^Treatment images kept on \d{4}-\d{2}-\d{2}: the product shows them first\.$/).isVisible()).toBe(true);
+    expect(storefrontTestIds()).toEqual([]);
+    await capture("16-treatment-images-kept");
+    // It survives a reload: the page still offers the restore, not a second keep.
+    await openInAdmin(page, `/app/tests/${testId}`);
+    await expect.poll(() => page.getByRole("button", { name: "Restore original order", exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Keep treatment images", exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Restore original order", exact: true }).click();
+    await page.getByRole("button", { name: "Yes, restore original order", exact: true }).click();
+    await expect.poll(() => page.getByText("The product's original image order is back.").isVisible()).toBe(true);
+    expect(mediaOrderInShopify()).toEqual(original);
+    await expect.poll(() => page.getByText(/^Original image order restored on \d{4}-\d{2}-\d{2}\.$/).isVisible()).toBe(true);
+    await capture("17-original-order-restored");
 
     // Back on the dashboard the test is listed as completed; the other sections open too.
     await navigate(page, "Image tests");

@@ -42,6 +42,7 @@ describe.each(PAIRS)("shop scoping (IDOR): $a shop A, $b shop B", ({ a, b }) => 
   let shopA: InstalledShop;
   let shopB: InstalledShop;
   let testOfB: { id: string };
+  let completedOfB: { id: string };
   let exportOfB: { id: string };
   const catalogOfB = generateCatalog({ products: 1, seed: 99 });
 
@@ -51,6 +52,13 @@ describe.each(PAIRS)("shop scoping (IDOR): $a shop A, $b shop B", ({ a, b }) => 
     fake.addShop({ domain: shopB.shopDomain, accessToken: shopB.accessToken, products: catalogOfB });
     await createABTest(prisma, shopA.shopId, { productId: "gid://shopify/Product/1" });
     testOfB = await prisma.aBTest.update({ where: { id: (await createABTest(prisma, shopB.shopId)).id }, data: { name: "B's secret test" } });
+    // A completed test of B whose treatment images are kept: both "keep" and "restore" would reorder B's product.
+    const mediaOfB = catalogOfB[0].media.map((media) => ({ mediaId: media.id, url: `https://cdn.example/${media.fileName}.png` }));
+    completedOfB = await prisma.aBTest.create({
+      data: { shopId: shopB.shopId, productId: catalogOfB[0].id, name: "B's finished test", status: "COMPLETED", controlImages: mediaOfB, treatmentImages: [...mediaOfB].reverse(), startedAt: new Date(Date.now() - 20 * 86_400_000), endedAt: new Date() },
+    });
+    const idsOfB = mediaOfB.map((media) => media.mediaId);
+    await prisma.aBTestMediaOrder.create({ data: { testId: completedOfB.id, shopId: shopB.shopId, productId: catalogOfB[0].id, previousMediaIds: [...idsOfB].reverse(), keptMediaIds: idsOfB, keptAt: new Date() } });
     exportOfB = await prisma.statisticsExport.create({
       data: { shopId: shopB.shopId, date: new Date("2026-11-23"), status: "COMPLETED", csvKey: `statistics-exports/${shopB.shopId}/2026-11-23/statistics.csv`, jsonKey: `statistics-exports/${shopB.shopId}/2026-11-23/statistics.json`, rowCount: 3 },
     });
@@ -59,13 +67,15 @@ describe.each(PAIRS)("shop scoping (IDOR): $a shop A, $b shop B", ({ a, b }) => 
   const asShopA = (path: string, init?: RequestInit) => adminRequest(path, shopA.shopDomain, shopA.apiKey, shopA.apiSecret).then((request) => new Request(request, init));
 
   async function snapshotOfB() {
-    const [test, exported, tests] = await Promise.all([
+    const [test, exported, tests, mediaOrders] = await Promise.all([
       prisma.aBTest.findUniqueOrThrow({ where: { id: testOfB.id }, select: { status: true, startedAt: true, endedAt: true, updatedAt: true } }),
       prisma.statisticsExport.findUniqueOrThrow({ where: { id: exportOfB.id } }),
       prisma.aBTest.count({ where: { shopId: shopB.shopId } }),
+      prisma.aBTestMediaOrder.findMany({ where: { shopId: shopB.shopId } }),
     ]);
     const state = fake.getShop(shopB.shopDomain);
-    return { test, exported, tests, metafields: state.metafields.length, pixel: JSON.stringify(state.pixel ?? null) };
+    const productMedia = state.products.map((product) => product.media.map((media) => media.id));
+    return { test, exported, tests, mediaOrders, productMedia, metafields: state.metafields.length, pixel: JSON.stringify(state.pixel ?? null) };
   }
 
   it("GIVEN shop A opens shop B's test page THEN 404", async () => {
@@ -82,6 +92,17 @@ describe.each(PAIRS)("shop scoping (IDOR): $a shop A, $b shop B", ({ a, b }) => 
 
     expect((response as Response).status).toBe(404);
     expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it.each(["keep-treatment", "restore-original"])("GIVEN shop A posts %s for shop B's completed test THEN 404 and B's product media and records are unchanged", async (intent) => {
+    const before = await snapshotOfB();
+    const request = await asShopA(`/app/tests/${completedOfB.id}`, { method: "POST", body: new URLSearchParams({ intent, explicit: "true" }) });
+
+    const response = await call(testAction, request, { testId: completedOfB.id });
+
+    expect((response as Response).status).toBe(404);
+    expect(await snapshotOfB()).toEqual(before);
+    expect(fake.requests.some((sent) => sent.shop === shopB.shopDomain && sent.operationName === "ProductReorderMedia")).toBe(false);
   });
 
   it.each(["csv", "json"])("GIVEN shop A asks for shop B's export as %s THEN 404", async (format) => {
@@ -135,6 +156,10 @@ describe.each(PAIRS)("shop scoping (IDOR): $a shop A, $b shop B", ({ a, b }) => 
       ["dashboard", async () => call(dashboardLoader, await build("/app"))],
       ["test page", async () => call(testLoader, await build(`/app/tests/${testOfB.id}`), { testId: testOfB.id })],
       ["complete test", async () => call(testAction, await build(`/app/tests/${testOfB.id}`, form()), { testId: testOfB.id })],
+      ...(["keep-treatment", "restore-original"] as const).map((intent): [string, () => Promise<Response | Record<string, unknown>>] => [
+        intent,
+        async () => call(testAction, await build(`/app/tests/${completedOfB.id}`, { method: "POST", body: new URLSearchParams({ intent, explicit: "true" }) }), { testId: completedOfB.id }),
+      ]),
       ["create test", async () => call(createAction, await build("/app/tests/new", { method: "POST", body: new URLSearchParams({ productId: catalogOfB[0].id, name: "x", trafficSplit: "50" }) }))],
       ["exports", async () => call(exportsLoader, await build("/app/exports"))],
       ["csv", async () => call(downloadLoader, await build(`/app/exports/${exportOfB.id}/csv`), { exportId: exportOfB.id, format: "csv" })],

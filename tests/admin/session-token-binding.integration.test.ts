@@ -21,6 +21,8 @@ const SECRET_NAME = "Victim's secret test";
 
 interface Victim extends InstalledShop {
   testId: string;
+  /** A completed test whose treatment images are kept: "keep" and "restore" would both reorder the product. */
+  completedTestId: string;
   exportId: string;
   productId: string;
   mediaId: string;
@@ -41,9 +43,15 @@ async function createVictim(mode: "PUBLIC" | "PRIVATE"): Promise<Victim> {
   const exported = await prisma.statisticsExport.create({
     data: { shopId: shop.shopId, date: new Date(date), status: "COMPLETED", csvKey: `statistics-exports/${shop.shopId}/${date}/statistics.csv`, jsonKey: `statistics-exports/${shop.shopId}/${date}/statistics.json`, rowCount: 1 },
   });
+  const media = catalog[0].media.map((image) => ({ mediaId: image.id, url: `https://cdn.example/${image.fileName}.png` }));
+  const completed = await prisma.aBTest.create({
+    data: { shopId: shop.shopId, productId: catalog[0].id, name: SECRET_NAME, status: "COMPLETED", controlImages: media, treatmentImages: [...media].reverse(), startedAt: new Date(Date.now() - 20 * 86_400_000), endedAt: new Date() },
+  });
+  const ids = media.map((image) => image.mediaId);
+  await prisma.aBTestMediaOrder.create({ data: { testId: completed.id, shopId: shop.shopId, productId: catalog[0].id, previousMediaIds: [...ids].reverse(), keptMediaIds: ids, keptAt: new Date() } });
   await getObjectStore().put(exported.csvKey!, `date,shop,testName\n${date},${shop.shopDomain},${SECRET_NAME}\n`);
   await getObjectStore().put(exported.jsonKey!, JSON.stringify({ shop: shop.shopDomain, rows: [{ testName: SECRET_NAME }] }));
-  return { ...shop, testId: test.id, exportId: exported.id, productId: catalog[0].id, mediaId: catalog[0].media[0]?.id ?? "gid://shopify/MediaImage/1" };
+  return { ...shop, testId: test.id, completedTestId: completed.id, exportId: exported.id, productId: catalog[0].id, mediaId: catalog[0].media[0]?.id ?? "gid://shopify/MediaImage/1" };
 }
 
 // Remix logs a warning for every `?_data=` request of a single-fetch app; these tests send them on purpose.
@@ -93,6 +101,9 @@ const ROUTES: Route[] = [
   { name: "JSON download", method: "GET", path: (v) => `/app/exports/${v.exportId}/json`, routeId: "routes/app.exports.$exportId.$format", resource: true },
   { name: "settings", method: "GET", path: () => "/app/settings", routeId: "routes/app.settings" },
   { name: "complete test", method: "POST", path: (v) => `/app/tests/${v.testId}`, routeId: "routes/app.tests.$testId", body: () => new URLSearchParams({ intent: "complete" }) },
+  ...(["keep-treatment", "restore-original"] as const).map(
+    (intent): Route => ({ name: intent, method: "POST", path: (v) => `/app/tests/${v.completedTestId}`, routeId: "routes/app.tests.$testId", body: () => new URLSearchParams({ intent, explicit: "true" }) }),
+  ),
   {
     name: "create test",
     method: "POST",
@@ -131,13 +142,15 @@ function send(route: Route, victim: Victim, transport: Transport, token: string,
 }
 
 async function victimState(victim: Victim) {
-  const [tests, test, exported] = await Promise.all([
+  const [tests, test, exported, mediaOrders] = await Promise.all([
     prisma.aBTest.count({ where: { shopId: victim.shopId } }),
     prisma.aBTest.findUniqueOrThrow({ where: { id: victim.testId }, select: { status: true, endedAt: true, updatedAt: true } }),
     prisma.statisticsExport.findUniqueOrThrow({ where: { id: victim.exportId } }),
+    prisma.aBTestMediaOrder.findMany({ where: { shopId: victim.shopId } }),
   ]);
-  const { pixel, metafields } = fake.getShop(victim.shopDomain);
-  return { tests, test, exported, pixel: JSON.stringify(pixel ?? null), metafields: metafields.length };
+  const { pixel, metafields, products } = fake.getShop(victim.shopDomain);
+  const productMedia = products.map((product) => product.media.map((media) => media.id));
+  return { tests, test, exported, mediaOrders, productMedia, pixel: JSON.stringify(pixel ?? null), metafields: metafields.length };
 }
 
 const forged = (victim: Victim) => sessionToken({ dest: victim.shopDomain, apiKey: attacker.apiKey, apiSecretKey: attacker.apiSecret });

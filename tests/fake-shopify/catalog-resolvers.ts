@@ -1,5 +1,5 @@
-// Read-only catalog fields: products, variants and their image media, with Shopify's pagination,
-// search and sort semantics.
+// Catalog fields: products, variants and their image media, with Shopify's pagination, search and sort
+// semantics; and the one catalog write the app makes, productReorderMedia, asynchronous as on Shopify.
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { FakeImage, FakeProduct, FakeVariant } from "./catalog";
 import { MAX_PAGE_SIZE, numericIdOf, paginate, type ConnectionArgs, type SortKey } from "./connection";
@@ -19,7 +19,7 @@ import {
   type VariantSource,
 } from "./request-context";
 import { compileSearchQuery, type SearchField } from "./search-query";
-import { findMetafield } from "./shop-state";
+import { allocateGid, findMetafield, type FakeJob } from "./shop-state";
 
 interface SearchArgs extends ConnectionArgs {
   query?: string | null;
@@ -32,6 +32,7 @@ interface MetafieldArgs {
 }
 
 const READ_PRODUCTS = ["read_products"];
+const WRITE_PRODUCTS = ["write_products"];
 
 const totalInventoryOf = (product: FakeProduct): number => product.variants.reduce((sum, v) => sum + v.inventoryQuantity, 0);
 const publishedAtOf = (product: FakeProduct): string | null => (product.status === "ACTIVE" ? product.createdAt : null);
@@ -241,8 +242,92 @@ const mediaImageResolvers: TypeResolvers<MediaImageSource> = {
   preview: ({ image }, _args: unknown, context: RequestContext) => ({ image: toImage(context, image), status: "READY" }),
 };
 
+interface MoveInput {
+  id: string;
+  /** UnsignedInt64: Shopify takes a string of digits (a JSON number is coerced too). */
+  newPosition: string | number;
+}
+
+interface MediaUserError {
+  field: string[];
+  message: string;
+  code: string;
+}
+
+const reorderRefused = (error: MediaUserError) => ({ job: null, mediaUserErrors: [error], userErrors: [{ field: error.field, message: error.message }] });
+
+function parsePosition(value: string | number, index: number): number {
+  const text = String(value);
+  if (!/^\d{1,20}$/.test(text)) throw new GraphQLError(`Variable $moves at index ${index}: newPosition '${text}' is not an UnsignedInt64.`, { extensions: { code: "INVALID_VARIABLE" } });
+  return Number(text);
+}
+
+/** MoveInput semantics: moves apply in order; a position past the end means the end. */
+export function applyMoves<T extends { id: string }>(items: readonly T[], moves: readonly { id: string; newPosition: number }[]): T[] {
+  const ordered = [...items];
+  for (const move of moves) {
+    const from = ordered.findIndex((item) => item.id === move.id);
+    if (from < 0) continue;
+    const [item] = ordered.splice(from, 1);
+    ordered.splice(Math.min(move.newPosition, ordered.length), 0, item);
+  }
+  return ordered;
+}
+
+const mutationResolvers: TypeResolvers = {
+  productReorderMedia: (_root: unknown, args: { id: string; moves: MoveInput[] }, context: RequestContext, info: GraphQLResolveInfo) => {
+    requireScopes(context, info, WRITE_PRODUCTS);
+    assertGlobalId(args.id);
+    const moves = args.moves.map((move, index) => ({ id: move.id, newPosition: parsePosition(move.newPosition, index) }));
+    const node = context.findNode(args.id);
+    if (node?.__typename !== "Product") return reorderRefused({ field: ["id"], message: "Product does not exist", code: "PRODUCT_DOES_NOT_EXIST" });
+    const { product } = node;
+    if (moves.length === 0) return reorderRefused({ field: ["moves"], message: "Moves can't be blank", code: "BLANK" });
+    for (const [index, move] of moves.entries()) {
+      if (product.media.some((image) => image.id === move.id)) continue;
+      const elsewhere = context.findNode(move.id)?.__typename === "MediaImage";
+      return reorderRefused(
+        elsewhere
+          ? { field: ["moves", String(index), "id"], message: `Media id ${move.id} does not exist on the product`, code: "MEDIA_DOES_NOT_EXIST_ON_PRODUCT" }
+          : { field: ["moves", String(index), "id"], message: `Media id ${move.id} does not exist`, code: "MEDIA_DOES_NOT_EXIST" },
+      );
+    }
+    const { shop } = context;
+    if (shop.jobs.some((job) => !job.done && job.productId === product.id)) {
+      return reorderRefused({ field: ["id"], message: "Media cannot be modified. It is currently being modified by another operation.", code: "MEDIA_CANNOT_BE_MODIFIED" });
+    }
+    // The order changes when the job runs, not now: a client reading the media before `done` sees the old order.
+    const job: FakeJob = {
+      id: allocateGid(shop, "Job"),
+      productId: product.id,
+      runsAt: Date.now() + shop.jobDurationMs,
+      done: false,
+      run: () => {
+        product.media = applyMoves(product.media, moves);
+        product.updatedAt = new Date().toISOString();
+      },
+    };
+    shop.jobs.push(job);
+    return { job, mediaUserErrors: [], userErrors: [] };
+  },
+};
+
+const jobResolvers: TypeResolvers<FakeJob> = {
+  id: (job) => job.id,
+  done: (job) => job.done,
+  query: (job) => (job.done ? {} : null),
+};
+
 export const catalogResolvers = {
-  QueryRoot: queryRootResolvers,
+  QueryRoot: {
+    ...queryRootResolvers,
+    job: (_root: unknown, args: { id: string }, context: RequestContext) => {
+      assertGlobalId(args.id);
+      return context.shop.jobs.find((job) => job.id === args.id) ?? null;
+    },
+  } satisfies TypeResolvers,
+  Mutation: mutationResolvers,
+  Job: jobResolvers,
   Product: productResolvers,
   ProductVariant: productVariantResolvers,
   MediaImage: mediaImageResolvers,

@@ -70,6 +70,8 @@ export interface FakeShopSeed {
   grantedScopes?: string[];
   /** The app's web pixel if it already exists on the shop. */
   pixelSettings?: Record<string, unknown>;
+  /** How long an asynchronous job (productReorderMedia) takes to run; default DEFAULT_JOB_DURATION_MS. */
+  jobDurationMs?: number;
   /** The settings definition of the app's pixel extension; when absent any JSON object is accepted. */
   pixelSettingsFields?: Record<string, PixelSettingsFieldType>;
 }

@@ -19,6 +19,7 @@ const RESOLVERS: Readonly<Record<string, TypeResolvers>> = {
   ...catalogResolvers,
   ...appDataResolvers,
   QueryRoot: { ...catalogResolvers.QueryRoot, ...appDataResolvers.QueryRoot },
+  Mutation: { ...catalogResolvers.Mutation, ...appDataResolvers.Mutation },
 };
 
 function resolveField(source: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo): unknown {

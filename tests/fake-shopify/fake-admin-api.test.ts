@@ -547,3 +547,67 @@ describe("control endpoints", () => {
     expect(api.requests).toEqual([]);
   });
 });
+
+describe("productReorderMedia (asynchronous, as on Shopify)", () => {
+  const REORDER = `mutation Reorder($id: ID!, $moves: [MoveInput!]!) {
+    productReorderMedia(id: $id, moves: $moves) { job { id done } mediaUserErrors { field message code } }
+  }`;
+  const JOB = `query Job($id: ID!) { job(id: $id) { id done } }`;
+  type Payload = { productReorderMedia: { job: { id: string; done: boolean } | null; mediaUserErrors: { field: string[]; message: string; code: string }[] } | null };
+  const mediaOf = (domain: string, productId: string) => api.getShop(domain).products.find((product) => product.id === productId)!.media.map((media) => media.id);
+  const productWithMedia = (domain: string) => api.getShop(domain).products.find((product) => product.media.length === 3)!;
+
+  it("GIVEN moves WHEN the mutation answers THEN a job not yet done is returned and the order changes only once the job has run", async () => {
+    const domain = addIsolatedShop({ jobDurationMs: 60 });
+    const product = productWithMedia(domain);
+    const [a, b, c] = product.media.map((media) => media.id);
+
+    const response = await query<Payload>(domain, REORDER, { id: product.id, moves: [{ id: c, newPosition: "0" }, { id: a, newPosition: "9" }] });
+
+    const job = response.body.data!.productReorderMedia!.job!;
+    expect([job.done, response.body.data!.productReorderMedia!.mediaUserErrors]).toEqual([false, []]);
+    expect(mediaOf(domain, product.id)).toEqual([a, b, c]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const polled = await query<{ job: { id: string; done: boolean } }>(domain, JOB, { id: job.id });
+    expect(polled.body.data!.job).toEqual({ id: job.id, done: true });
+    expect(mediaOf(domain, product.id)).toEqual([c, b, a]);
+  });
+
+  it.each([
+    ["an unknown product", (p: FakeProduct) => ({ id: "gid://shopify/Product/1", moves: [{ id: p.media[0].id, newPosition: "1" }] }), "PRODUCT_DOES_NOT_EXIST"],
+    ["media of another product", (p: FakeProduct, other: FakeProduct) => ({ id: p.id, moves: [{ id: other.media[0].id, newPosition: "0" }] }), "MEDIA_DOES_NOT_EXIST_ON_PRODUCT"],
+    ["an unknown media id", (p: FakeProduct) => ({ id: p.id, moves: [{ id: "gid://shopify/MediaImage/1", newPosition: "0" }] }), "MEDIA_DOES_NOT_EXIST"],
+    ["no moves", (p: FakeProduct) => ({ id: p.id, moves: [] }), "BLANK"],
+  ])("GIVEN %s THEN mediaUserErrors name it, no job is created and nothing moves", async (_case, build, code) => {
+    const domain = addIsolatedShop();
+    const [product, other] = api.getShop(domain).products.filter((candidate) => candidate.media.length > 0);
+    const before = mediaOf(domain, product.id);
+
+    const response = await query<Payload>(domain, REORDER, build(product, other));
+
+    expect(response.body.data!.productReorderMedia).toMatchObject({ job: null, mediaUserErrors: [{ code }] });
+    expect(api.getShop(domain).jobs).toEqual([]);
+    expect(mediaOf(domain, product.id)).toEqual(before);
+  });
+
+  it("GIVEN a reorder job still running on the product WHEN another is asked THEN MEDIA_CANNOT_BE_MODIFIED", async () => {
+    const domain = addIsolatedShop({ jobDurationMs: 60_000 });
+    const product = productWithMedia(domain);
+    const move = { id: product.media[2].id, newPosition: "0" };
+    await query<Payload>(domain, REORDER, { id: product.id, moves: [move] });
+
+    const second = await query<Payload>(domain, REORDER, { id: product.id, moves: [move] });
+
+    expect(second.body.data!.productReorderMedia).toMatchObject({ job: null, mediaUserErrors: [{ code: "MEDIA_CANNOT_BE_MODIFIED" }] });
+  });
+
+  it("GIVEN only read_products is granted THEN ACCESS_DENIED names write_products", async () => {
+    const domain = addIsolatedShop({ grantedScopes: ["read_products", "write_pixels", "read_customer_events"] });
+    const product = productWithMedia(domain);
+
+    const response = await query<Payload>(domain, REORDER, { id: product.id, moves: [{ id: product.media[1].id, newPosition: "0" }] });
+
+    expect(errorsOf(response)[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED" } });
+    expect(errorsOf(response)[0].message).toContain("`write_products`");
+  });
+});

@@ -23,7 +23,7 @@ import {
 } from "./graphql-endpoint";
 import { encodeLabelledPng } from "./png";
 import { SHOPIFY_COST_LIMITS, type CostLimits } from "./query-cost";
-import { createShopState, type ShopState } from "./shop-state";
+import { createShopState, runDueJobs, type ShopState } from "./shop-state";
 
 export const SUPPORTED_API_VERSIONS: readonly string[] = ["2026-10", "2026-07"];
 
@@ -228,6 +228,7 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
       sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
       return record(400, failureKind);
     }
+    runDueJobs(shop);
     const answer = await answerGraphqlRequest(schema, shop, origin, described, limits);
     if (answer.rejection) {
       const { operationName } = described;
@@ -332,6 +333,7 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
     getShop(shopDomain) {
       const shop = shops.get(shopDomain);
       if (!shop) throw new Error(`fake-shopify: no shop ${shopDomain}`);
+      runDueJobs(shop);
       return shop;
     },
     injectFailures: (injection) => failures.add(injection),

@@ -3,7 +3,7 @@ import type { FakeProduct, FakeShopSeed, PixelSettingsFieldType } from "./catalo
 import { CostBucket, type CostLimits } from "./query-cost";
 
 /** What an app of this project is normally granted; a seed narrows it to test ACCESS_DENIED. */
-export const DEFAULT_GRANTED_SCOPES: readonly string[] = ["read_products", "write_pixels", "read_customer_events"];
+export const DEFAULT_GRANTED_SCOPES: readonly string[] = ["write_products", "write_pixels", "read_customer_events"];
 
 /** Stands in for the app's API client id, which Shopify uses to expand the `$app` namespace. */
 export const FAKE_APP_CLIENT_ID = "7654321";
@@ -28,6 +28,20 @@ export interface StoredMetafield {
   updatedAt: string;
 }
 
+/** How long the fake's asynchronous jobs (productReorderMedia) take unless a seed says otherwise. */
+export const DEFAULT_JOB_DURATION_MS = 40;
+
+/** An asynchronous Admin API job: its work lands when it runs, as on Shopify, not when it is created. */
+export interface FakeJob {
+  id: string;
+  /** The product whose media the job changes; another media job on it is refused meanwhile. */
+  productId: string;
+  /** Epoch ms from which the job runs (on the shop's next request or read). */
+  runsAt: number;
+  done: boolean;
+  run: () => void;
+}
+
 export interface ShopState {
   readonly domain: string;
   readonly shopId: string;
@@ -43,6 +57,8 @@ export interface ShopState {
   pixel: FakeWebPixel | null;
   pixelSettingsFields: Record<string, PixelSettingsFieldType> | null;
   metafields: StoredMetafield[];
+  jobs: FakeJob[];
+  jobDurationMs: number;
   readonly costBucket: CostBucket;
   /** Source of fresh numeric ids for records the app creates (pixels, metafields). */
   nextId: number;
@@ -65,6 +81,8 @@ export function createShopState(seed: FakeShopSeed, shopNumber: number, limits: 
     pixel: null,
     pixelSettingsFields: copy.pixelSettingsFields ?? null,
     metafields: [],
+    jobs: [],
+    jobDurationMs: copy.jobDurationMs ?? DEFAULT_JOB_DURATION_MS,
     costBucket: new CostBucket(limits),
     nextId: 1,
   };
@@ -91,4 +109,13 @@ export function resolveNamespace(namespace: string | null | undefined): string {
 export function findMetafield(shop: ShopState, ownerId: string, namespace: string | null | undefined, key: string): StoredMetafield | null {
   const resolved = resolveNamespace(namespace);
   return shop.metafields.find((m) => m.ownerId === ownerId && m.namespace === resolved && m.key === key) ?? null;
+}
+
+/** Runs the shop's jobs that are due: called before each request of the shop and each test read. */
+export function runDueJobs(shop: ShopState, now = Date.now()): void {
+  for (const job of shop.jobs) {
+    if (job.done || job.runsAt > now) continue;
+    job.run();
+    job.done = true;
+  }
 }

@@ -13,10 +13,11 @@ export const PHASES: Record<"DRAFT" | "ACTIVE" | "PAUSED" | "COMPLETED", TestPha
 export async function getTestResults(prisma: PrismaClient, shopId: string, testId: string, now = new Date()) {
   const test = await prisma.aBTest.findFirst({ where: { id: testId, shopId }, include: { shop: { select: { currencyCode: true } } } });
   if (!test) throw new NotFoundError("Test");
-  const [totals, capped, daily] = await Promise.all([
+  const [totals, capped, daily, mediaOrder] = await Promise.all([
     readArmTotals(prisma, shopId, [test.id]),
     readCappedRevenue(prisma, shopId, test.id),
     readDailySeries(prisma, test.id, now),
+    prisma.aBTestMediaOrder.findFirst({ where: { testId: test.id, shopId }, select: { keptAt: true, restoredAt: true, previousMediaIds: true, keptMediaIds: true } }),
   ]);
   const arms = totals.get(test.id)!;
   const daysRunning = test.startedAt ? countDaysRunning(test.startedAt, test.endedAt ?? now) : 0;
@@ -44,6 +45,14 @@ export async function getTestResults(prisma: PrismaClient, shopId: string, testI
       treatmentImages: test.treatmentImages as unknown as TestImage[],
     },
     analysis,
+    /** "Keep treatment images" (apply-winner.ts): whether the product shows the treatment's order now. */
+    mediaOrder: {
+      kept: mediaOrder !== null && mediaOrder.restoredAt === null,
+      keptAt: mediaOrder?.keptAt.toISOString() ?? null,
+      restoredAt: mediaOrder?.restoredAt?.toISOString() ?? null,
+      /** The order "Restore original order" puts back; null when nothing was kept. */
+      previousMediaIds: mediaOrder?.previousMediaIds ?? null,
+    },
     series: buildDailySeries(daily),
   };
 }

@@ -243,4 +243,57 @@ export const PRODUCT_MEDIA = defineOperation<
   }
 `);
 
-export const ADMIN_OPERATIONS = [PRODUCT_SEARCH, PRODUCT_MEDIA, PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE] as const;
+/** Every media id of a product, in display order (Shopify allows 250 media per product: one page). */
+export const PRODUCT_MEDIA_ORDER = defineOperation<
+  { product: { id: string; media: { pageInfo: PageInfo; nodes: { id: string }[] } } | null },
+  { id: string; after: string | null }
+>(`#graphql
+  query ProductMediaOrder($id: ID!, $after: String) {
+    product(id: $id) {
+      id
+      media(first: 250, after: $after, sortKey: POSITION) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id }
+      }
+    }
+  }
+`);
+
+export interface MediaUserError {
+  field: string[] | null;
+  message: string;
+  code: string | null;
+}
+
+export interface MoveInput {
+  id: string;
+  /** UnsignedInt64: a string of base-10 digits, applied after the moves before it. */
+  newPosition: string;
+}
+
+export interface AdminJob {
+  id: string;
+  done: boolean;
+}
+
+// Asynchronous: Shopify answers with a job and moves the media when the job runs; poll JOB for `done`.
+// `userErrors` is deprecated on this payload in favour of `mediaUserErrors`.
+export const PRODUCT_REORDER_MEDIA = defineOperation<
+  { productReorderMedia: { job: AdminJob | null; mediaUserErrors: MediaUserError[] } | null },
+  { id: string; moves: MoveInput[] }
+>(`#graphql
+  mutation ProductReorderMedia($id: ID!, $moves: [MoveInput!]!) {
+    productReorderMedia(id: $id, moves: $moves) {
+      job { id done }
+      mediaUserErrors { field message code }
+    }
+  }
+`);
+
+export const JOB = defineOperation<{ job: AdminJob | null }, { id: string }>(`#graphql
+  query Job($id: ID!) {
+    job(id: $id) { id done }
+  }
+`);
+
+export const ADMIN_OPERATIONS = [PRODUCT_SEARCH, PRODUCT_MEDIA, PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE, PRODUCT_MEDIA_ORDER, PRODUCT_REORDER_MEDIA, JOB] as const;
