@@ -1,16 +1,20 @@
-// bun run backfill:statistics [-- --days N | --start YYYY-MM-DD --end YYYY-MM-DD] [--shop DOMAIN] [--dry-run] [--force]
+// bun run backfill:statistics [-- --days N | --start YYYY-MM-DD --end YYYY-MM-DD] [--shop DOMAIN] [--inline] [--dry-run] [--force]
 import { addDays, isDay, yesterday } from "../app/lib/days";
 import { planBackfill } from "../app/services/statistics-export/plan-backfill";
+import { queueShopDays } from "../app/services/statistics-export/plan-daily-export";
 import { exportShopDays } from "../app/services/statistics-export/statistics-export-orchestrator.service";
 import { fail, finishScript, ok, parseFlags, startScript } from "./lib/script-runtime";
 
-const HELP = `Export daily statistics for past days (completes PENDING/FAILED shop-days, skips COMPLETED ones).
+const HELP = `Export daily statistics for past days (completes PENDING/RUNNING/FAILED shop-days, skips COMPLETED ones).
+By default the shop-days go to the export queue, and the workers (the drain cron, bun run worker)
+export them; --inline exports them in this process instead, with progress.
 
 Usage: bun run backfill:statistics [-- options]
   --days N          the last N days ending yesterday (UTC); default 5
   --start DAY       first day (YYYY-MM-DD), with --end
   --end DAY         last day (YYYY-MM-DD), with --start
   --shop DOMAIN     only this shop (myshopify or configured domain)
+  --inline          export here and now instead of queueing
   --dry-run         print the plan, write nothing
   --force           export COMPLETED shop-days again
   -h, --help        this text`;
@@ -22,6 +26,7 @@ const flags = parseFlags(
     end: { type: "string" },
     shop: { type: "string" },
     "dry-run": { type: "boolean" },
+    inline: { type: "boolean" },
     force: { type: "boolean" },
   },
   HELP,
@@ -49,7 +54,7 @@ try {
 }
 
 const context = await startScript();
-const { createExportDeps } = await import("../app/statistics-export.server");
+const { createExportDeps, getExportQueue, stopExportQueue } = await import("../app/statistics-export.server");
 let failures = 0;
 try {
   const plan = await planBackfill(context.prisma, { ...range, shopDomain: flags.shop, force: flags.force });
@@ -58,6 +63,10 @@ try {
   if (flags["dry-run"]) {
     for (const item of plan) console.log(`  ${item.action === "export" ? "→" : "·"} ${item.shop} ${item.day} (${item.current ?? "never exported"})`);
     console.log("Dry run: nothing written.");
+  } else if (!flags.inline) {
+    const queued = await queueShopDays(context.prisma, await getExportQueue(), todo, { force: flags.force });
+    ok(`${queued.due} shop-days recorded PENDING, ${queued.enqueued} jobs queued (${queued.due - queued.enqueued} already queued or running), metrics staged for ${queued.staged}`);
+    console.log("The workers export them: the drain cron, or bun run worker; follow with bun run export:status.");
   } else {
     const deps = createExportDeps();
     const tty = process.stdout.isTTY;
@@ -81,6 +90,7 @@ try {
   failures++;
   fail((error as Error).message);
 }
+await stopExportQueue();
 await finishScript(context, failures);
 
 function progressBar(done: number, total: number): string {

@@ -20,6 +20,7 @@ const VERCEL_CLI = "vercel@58.10.0";
 const NODE_RUNTIME = "nodejs22.x";
 const PRISMA_WASM = "node_modules/.prisma/client/query_compiler_bg.wasm";
 const CRON_FUNCTION = "api/statistics-export/daily";
+const DRAIN_FUNCTION = "api/statistics-export/drain";
 const TRACK_FUNCTION = "api/track.ts";
 // /track drops events from bots (isbot): fetch's own User-Agent is one.
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0 Safari/537.36";
@@ -129,6 +130,7 @@ try {
   const byName = new Map(functions.map((fn) => [fn.name, fn]));
   for (const expected of [
     { name: CRON_FUNCTION, runtime: NODE_RUNTIME, maxDuration: 300 },
+    { name: DRAIN_FUNCTION, runtime: NODE_RUNTIME, maxDuration: 300 },
     { name: TRACK_FUNCTION, runtime: NODE_RUNTIME },
     { name: "healthz", runtime: NODE_RUNTIME },
   ]) {
@@ -189,11 +191,12 @@ try {
     children.push(started);
     return started.url;
   };
-  const [remixUrl, trackUrl, cronUrl] = await Promise.all([
+  const [remixUrl, trackUrl, cronUrl, drainUrl] = await Promise.all([
     startStaged(remixDefault, "remix", baseEnv),
     startStaged(byName.get(TRACK_FUNCTION)!, "track", baseEnv),
     // The export reaches the local fake Admin API, an override the app refuses in production.
     startStaged(byName.get(CRON_FUNCTION)!, "cron", { ...baseEnv, NODE_ENV: "development", SHOPIFY_ADMIN_API_ORIGIN: fake.origin }),
+    startStaged(byName.get(DRAIN_FUNCTION)!, "drain", { ...baseEnv, NODE_ENV: "development", SHOPIFY_ADMIN_API_ORIGIN: fake.origin }),
   ]);
 
   // 5. Over HTTP.
@@ -217,8 +220,11 @@ try {
   const unauthorized = await request(`${cronUrl}${cronPath}`);
   check(unauthorized.status === 401, "GET the cron route without Authorization → 401", String(unauthorized.status));
   const cron = await request(`${cronUrl}${cronPath}`, { headers: { Authorization: `Bearer ${cronSecret}` } });
+  // The cron plans (one queued job per shop-day); the drain function exports.
+  const drain = await request(`${drainUrl}/api/statistics-export/drain`, { headers: { Authorization: `Bearer ${cronSecret}` } });
+  check(drain.status === 200, "GET the drain route with Bearer $CRON_SECRET → 200", `${drain.status} ${drain.body.slice(0, 200)}`);
   const exported = await prisma.statisticsExport.findFirst({ where: { shopId: credential.id, date: new Date(`${day}T00:00:00Z`) } });
-  check(cron.status === 200 && exported?.status === "COMPLETED", `GET the cron route with Bearer $CRON_SECRET → 200, export COMPLETED for ${day}`, `${cron.status} ${cron.body.slice(0, 200)}; export ${exported?.status ?? "none"}`);
+  check(cron.status === 200 && exported?.status === "COMPLETED", `GET the cron route, then the drain route, with Bearer $CRON_SECRET → 200, export COMPLETED for ${day}`, `${cron.status} ${cron.body.slice(0, 200)}; export ${exported?.status ?? "none"}`);
 
   // 6. The check has teeth: the same function without the wasm in its trace cannot query.
   if (!dropFiles.includes(PRISMA_WASM)) {

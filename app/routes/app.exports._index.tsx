@@ -16,7 +16,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return listExports(prisma, shopId, page);
 };
 
-const TONES = { COMPLETED: "success", FAILED: "critical", PENDING: "attention" } as const;
+const TONES = { COMPLETED: "success", FAILED: "critical", PENDING: "attention", RUNNING: "info" } as const;
 
 export default function Exports() {
   const { exports, page, pages } = useLoaderData<typeof loader>();

@@ -2,7 +2,11 @@
 // persistent, isolated to the failing shop-day; a 600-product catalog exported in full.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { exportShopDay, runDailyExport } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
+import { randomUUID } from "node:crypto";
+import { drainExportQueue } from "../../app/services/statistics-export/export-drain";
+import { openExportQueue } from "../../app/services/statistics-export/export-queue";
+import { planDailyExport } from "../../app/services/statistics-export/plan-daily-export";
+import { exportShopDay } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
 import { createS3ObjectStore } from "../../app/services/storage/s3-object-store";
 import { startFaultInjectingProxy, startS3rver, type FaultInjectingProxy, type S3TestServer } from "../../app/services/storage/s3-test-servers";
 import { getObjectStore } from "../../app/storage.server";
@@ -121,15 +125,24 @@ describe("daily export: reruns and failures", () => {
     expect(pages.length).toBeGreaterThanOrEqual(600 / 25);
   }, 120_000);
 
-  it("GIVEN a shop-day left PENDING by an interrupted run THEN the next daily run completes it and skips COMPLETED ones", async () => {
+  it("GIVEN a shop-day left PENDING by an interrupted run THEN the next daily plan queues it with yesterday's, a drain completes both, and COMPLETED ones are skipped", async () => {
     const shop = await createExportShop(prisma, fake);
     await prisma.statisticsExport.create({ data: { shopId: shop.shopId, date: new Date("2026-11-21"), status: "PENDING" } });
     await prisma.statisticsExport.create({ data: { shopId: shop.shopId, date: new Date("2026-11-22"), status: "COMPLETED", rowCount: 5 } });
+    // A queue of this test's own: other files' queues share the database.
+    const schema = `pgboss_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const queue = await openExportQueue(process.env.DATABASE_URL!, { schema, poolSize: 2 });
+    const deps = exportDeps(prisma, fake, getObjectStore(), new Date("2026-11-24T00:01:00Z"));
 
-    const { day, results } = await runDailyExport(exportDeps(prisma, fake, getObjectStore(), new Date("2026-11-24T00:01:00Z")), { shopDomain: shop.shopDomain });
+    const plan = await planDailyExport(deps, queue, { shopDomain: shop.shopDomain });
+    const results: [string, string][] = [];
+    // No reconciliation: other files' unfinished rows of these days are theirs, not this queue's.
+    await drainExportQueue(deps, queue, { budgetMs: 30_000, concurrency: 1, reconcileDays: 0, onResult: (result) => results.push([result.day, result.status]) });
+    await queue.stop();
+    await prisma.$executeRawUnsafe(`DROP SCHEMA ${schema} CASCADE`);
 
-    expect(day).toBe(DAY);
-    expect(results.map((result) => [result.day, result.status])).toEqual([
+    expect(plan).toMatchObject({ day: DAY, planned: 2, due: 2, enqueued: 2 });
+    expect(results.sort()).toEqual([
       ["2026-11-21", "COMPLETED"],
       [DAY, "COMPLETED"],
     ]);

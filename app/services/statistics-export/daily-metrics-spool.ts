@@ -11,6 +11,8 @@ import { createSpoolDirectory, touchSpoolDirectory } from "./spool-directory";
 export interface DailyMetricsSpool {
   /** The shop's metrics (zeros when it had no events); undefined for a shop the pass did not cover. */
   read(shopId: string): Promise<DailyMetrics | undefined>;
+  /** The shop's document as the pass wrote it (null when it had no events; undefined when not covered), for staging elsewhere. */
+  readDocument(shopId: string): Promise<string | null | undefined>;
   remove(): Promise<void>;
 }
 
@@ -38,6 +40,12 @@ export async function spoolDailyMetrics(prisma: PrismaClient, shopIds: string[],
       if (!file) return parseDailyMetrics(undefined);
       const document = await readFile(file, "utf8");
       return parseDailyMetrics(document);
+    },
+    async readDocument(shopId) {
+      if (!covered.has(shopId)) return undefined;
+      await touchSpoolDirectory(directory);
+      const file = files.get(shopId);
+      return file ? await readFile(file, "utf8") : null;
     },
     remove: () => rm(directory, { recursive: true, force: true }),
   };

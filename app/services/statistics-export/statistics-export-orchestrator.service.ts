@@ -1,19 +1,20 @@
 // Runs shop-days through the pipeline: metrics (one GROUP BY; one pass for all the shops of a day that
 // several shops export) → catalog page by page (Admin API) → per page: image backup, rows into a spool
 // → CSV/JSON to storage → rows + COMPLETED in one transaction. Memory holds a catalog page, not the
-// catalog. Each shop-day is PENDING while it runs and ends COMPLETED or FAILED with the error; a run
-// that was killed leaves PENDING, which the next run (cron or backfill) redoes. COMPLETED shop-days are
-// skipped unless forced.
+// catalog. The ledger (export-ledger.ts) keeps each shop-day's state: RUNNING while an attempt runs,
+// then COMPLETED, or FAILED / PENDING-for-a-retry with the error; an attempt that was killed leaves
+// RUNNING, which the queue's expiry retries (export-drain.ts). COMPLETED shop-days are skipped unless
+// forced. Queued jobs (the cron's path) and the inline backfill both come through here.
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { addDays, dayRange, dayStart, formatDay, yesterday } from "../../lib/days";
+import { dayRange } from "../../lib/days";
 import type { AdminClient } from "../shopify/admin-client";
-import { findActiveShops } from "../shopify/find-active-shops";
 import type { ObjectStore } from "../storage/object-store";
 import { createDailyRowPager } from "./build-daily-rows";
 import { spoolDailyMetrics, type DailyMetricsSpool } from "./daily-metrics-spool";
 import { createDailyRowSpool } from "./daily-row-spool";
 import { CHUNK_ROWS, formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
 import { readTestSections } from "./read-test-sections";
+import { failAttempt, recordDueShopDays, startAttempt } from "./export-ledger";
 import { storeExportFiles } from "./export-storage.service";
 import { backupProductImages, type ImageBackupOptions } from "./image-backup.service";
 import { calculateDailyMetrics, type DailyMetrics } from "./metrics-calculator.service";
@@ -37,10 +38,12 @@ export interface ShopDayResult {
   rows: number;
   durationMs: number;
   error?: string;
+  /** The ledger's attempt number (absent when the shop-day was not run). */
+  attempt?: number;
 }
 
 /** A failure's message for operators and the StatisticsExport row: no stack, no URLs with secrets. */
-function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return message.replace(/(access[_-]?token|secret|password)=[^&\s]+/gi, "$1=<redacted>").slice(0, 2000);
 }
@@ -49,29 +52,27 @@ export interface ShopDayOptions {
   force?: boolean;
   /** The shop-day's metrics from its day's shared pass; when absent or undefined, a query for this shop alone. */
   metrics?: () => Promise<DailyMetrics | undefined>;
+  /** Whether a failure ends the shop-day FAILED (default) or leaves it PENDING for the queue's retry. */
+  finalAttempt?: boolean;
 }
 
 export async function exportShopDay(deps: ExportDeps, shopId: string, day: string, options: ShopDayOptions = {}): Promise<ShopDayResult> {
-  const started = Date.now();
+  const startedAt = Date.now();
   const { prisma } = deps;
   const shop = await prisma.shopCredential.findUniqueOrThrow({ where: { id: shopId } });
+  const started = await startAttempt(prisma, shopId, day, { force: options.force });
+  const attempt = started.started ? started.attempt : undefined;
   const result = (status: ShopDayResult["status"], rows = 0, error?: string): ShopDayResult => ({
     shopId,
     shop: shop.myshopifyDomain ?? shop.shopDomain,
     day,
     status,
     rows,
-    durationMs: Date.now() - started,
+    durationMs: Date.now() - startedAt,
     ...(error ? { error } : {}),
+    ...(attempt ? { attempt } : {}),
   });
-  const date = dayStart(day);
-  const previous = await prisma.statisticsExport.findUnique({ where: { shopId_date: { shopId, date } } });
-  if (previous?.status === "COMPLETED" && !options.force) return result("SKIPPED", previous.rowCount);
-  const exportRow = await prisma.statisticsExport.upsert({
-    where: { shopId_date: { shopId, date } },
-    create: { shopId, date, status: "PENDING" },
-    update: { status: "PENDING", error: null, startedAt: new Date(), completedAt: null },
-  });
+  if (!started.started) return result("SKIPPED", started.rowCount);
 
   try {
     const admin = await deps.adminForShop(shopId);
@@ -104,7 +105,7 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
         json: formatJsonChunks({ shop: shopDomain, date: day, currency, totals, tests: testSections }, spool.batches(CHUNK_ROWS)),
       });
       await persistDailyStatistics(prisma, shopId, day, spool.batches(PERSIST_BATCH_ROWS), {
-        exportId: exportRow.id,
+        exportId: started.exportId,
         csvKey: files.csvKey,
         jsonKey: files.jsonKey,
         totals: totals as unknown as Prisma.InputJsonObject,
@@ -116,8 +117,8 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
     }
   } catch (error) {
     const message = describeFailure(error);
-    // A run that overlapped this one may have completed the shop-day meanwhile: keep its COMPLETED.
-    await prisma.statisticsExport.updateMany({ where: { id: exportRow.id, status: { not: "COMPLETED" } }, data: { status: "FAILED", error: message } }).catch(() => {});
+    // The ledger keeps a COMPLETED that an overlapping attempt reached meanwhile, and a later attempt's state.
+    await failAttempt(prisma, started.exportId, started.attempt, message, { final: options.finalAttempt ?? true }).catch(() => {});
     return result("FAILED", 0, message);
   }
 }
@@ -131,25 +132,22 @@ export interface ShopDaysOptions {
 }
 
 /**
- * The day's metrics of its due shops (not COMPLETED, unless forced) from one shared pass, when there are
- * several; undefined otherwise, or when the pass fails, and each shop-day then queries its own.
+ * The day's metrics of its due shops (as the ledger recorded them) from one shared pass, when there
+ * are several; undefined otherwise, or when the pass fails, and each shop-day then queries its own.
  */
-async function spoolDueShopMetrics(prisma: PrismaClient, shopIds: string[], day: string, force: boolean): Promise<DailyMetricsSpool | undefined> {
+async function spoolDueShopMetrics(prisma: PrismaClient, due: string[], day: string): Promise<DailyMetricsSpool | undefined> {
   try {
-    const completed = force
-      ? new Set<string>()
-      : new Set((await prisma.statisticsExport.findMany({ where: { shopId: { in: shopIds }, date: dayStart(day), status: "COMPLETED" }, select: { shopId: true } })).map((row) => row.shopId));
-    const due = shopIds.filter((shopId) => !completed.has(shopId));
     if (due.length < 2) return undefined;
     return await spoolDailyMetrics(prisma, due, day);
   } catch (error) {
-    console.error(JSON.stringify({ event: "statistics_metrics_pass_failed", day, shops: shopIds.length, error: describeFailure(error) }));
+    console.error(JSON.stringify({ event: "statistics_metrics_pass_failed", day, shops: due.length, error: describeFailure(error) }));
     return undefined;
   }
 }
 
 /**
- * Exports shop-days day by day. A day with several shops to export gets their metrics from one aggregate
+ * Exports shop-days day by day in this process (the inline backfill; queued jobs go through
+ * export-drain.ts). Every shop-day is recorded due in the ledger before the first starts. A day with several shops to export gets their metrics from one aggregate
  * pass over its events (a query per shop would re-read the day's events for each); each shop-day then
  * runs on its own, so one failing never fails another.
  */
@@ -165,6 +163,8 @@ export async function exportShopDays(deps: ExportDeps, work: { shopId: string; d
   );
   const shopsByDay = new Map<string, Set<string>>();
   for (const { shopId, day } of work) shopsByDay.set(day, (shopsByDay.get(day) ?? new Set()).add(shopId));
+  const dueByDay = new Map<string, string[]>();
+  for (const item of await recordDueShopDays(deps.prisma, work, { force })) dueByDay.set(item.day, [...(dueByDay.get(item.day) ?? []), item.shopId]);
 
   const results: ShopDayResult[] = [];
   const report = (result: ShopDayResult) => {
@@ -184,7 +184,7 @@ export async function exportShopDays(deps: ExportDeps, work: { shopId: string; d
           reportUnrun("DEFERRED");
           continue;
         }
-        const metrics = await (spool ??= spoolDueShopMetrics(deps.prisma, shopIds, day, force));
+        const metrics = await (spool ??= spoolDueShopMetrics(deps.prisma, dueByDay.get(day) ?? [], day));
         // The shared pass may have used up the budget.
         if (Date.now() - started > budgetMs) {
           reportUnrun("DEFERRED");
@@ -202,26 +202,4 @@ export async function exportShopDays(deps: ExportDeps, work: { shopId: string; d
     }
   }
   return results;
-}
-
-export interface DailyRunOptions {
-  /** Days before yesterday in which unfinished (PENDING/FAILED) shop-days are completed too. */
-  catchUpDays?: number;
-  /** Stop starting new shop-days after this many ms (the rest is DEFERRED to the next run). */
-  budgetMs?: number;
-  shopDomain?: string;
-}
-
-/** What the daily cron runs: yesterday for every ACTIVE shop, plus unfinished recent shop-days. */
-export async function runDailyExport(deps: ExportDeps, options: DailyRunOptions = {}): Promise<{ day: string; results: ShopDayResult[] }> {
-  const { catchUpDays = 7, budgetMs } = options;
-  const day = yesterday(deps.now());
-  const { shops } = await findActiveShops(deps.prisma, options.shopDomain ? [options.shopDomain] : undefined);
-  const unfinished = await deps.prisma.statisticsExport.findMany({
-    where: { shopId: { in: shops.map((shop) => shop.id) }, status: { in: ["PENDING", "FAILED"] }, date: { gte: dayStart(addDays(day, -catchUpDays)), lt: dayStart(day) } },
-    select: { shopId: true, date: true },
-    orderBy: { date: "asc" },
-  });
-  const work = [...unfinished.map((row) => ({ shopId: row.shopId, day: formatDay(row.date) })), ...shops.map((shop) => ({ shopId: shop.id, day }))];
-  return { day, results: await exportShopDays(deps, work, { budgetMs }) };
 }

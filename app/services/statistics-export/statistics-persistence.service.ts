@@ -1,9 +1,10 @@
-// Saves a shop-day's rows and completes its StatisticsExport in one transaction: the day's rows are
+// Saves a shop-day's rows and completes its StatisticsExport (through the ledger) in one transaction: the day's rows are
 // replaced as a whole (a rerun never duplicates and never leaves stale rows of vanished variants), and
 // the export turns COMPLETED only together with them.
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dayStart } from "../../lib/days";
 import type { DailyRow } from "./build-daily-rows";
+import { completeAttempt } from "./export-ledger";
 
 // A batch's JSON (~270 bytes a row with one image) and Prisma's serialized copy of it (~330) stay under
 // V8's large-object threshold (128 KiB): larger strings go straight to the old generation, and a
@@ -71,19 +72,7 @@ export async function persistDailyStatistics(
             ${completed.exportId}
           FROM json_array_elements(${batchDocument(batch)}::json) AS r`;
       }
-      await tx.statisticsExport.update({
-        where: { id: completed.exportId },
-        data: {
-          status: "COMPLETED",
-          csvKey: completed.csvKey,
-          jsonKey: completed.jsonKey,
-          rowCount,
-          totals: completed.totals,
-          images: completed.images,
-          error: null,
-          completedAt: new Date(),
-        },
-      });
+      await completeAttempt(tx, { ...completed, rowCount });
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
