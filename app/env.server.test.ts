@@ -32,7 +32,7 @@ describe("parseEnv", () => {
     const env = parseEnv({ DATABASE_URL: DB });
 
     expect(env.NODE_ENV).toBe("development");
-    expect(env.scopes).toEqual(["write_products", "write_pixels", "read_customer_events"]);
+    expect(env.scopes).toEqual(["write_products", "write_pixels", "read_customer_events", "read_orders"]);
     expect(env.keyring.current.id).toBe("default");
     expect(env.keyring.keys).toHaveLength(1);
     expect(env.r2).toBeUndefined();

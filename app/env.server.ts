@@ -12,7 +12,7 @@ const LOCAL_DEFAULTS = {
   SHOPIFY_API_KEY: "local-dev-api-key",
   SHOPIFY_API_SECRET: "local-dev-api-secret",
   SHOPIFY_APP_URL: "http://127.0.0.1:3000",
-  SCOPES: "write_products,write_pixels,read_customer_events",
+  SCOPES: "write_products,write_pixels,read_customer_events,read_orders",
   CRON_SECRET: "local-dev-cron-secret-not-for-production",
   // 32 zero-free bytes, base64; production must supply its own key.
   ENCRYPTION_KEY: "bG9jYWwtZGV2LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",

@@ -1,16 +1,22 @@
 // `npm run demo`: the app's main job on a fresh machine, with no env. Embedded Postgres + filesystem
 // object store + a local fake Shopify Admin API (tests/fake-shopify) with a small catalog; a shop with
-// an ACTIVE image test; three days of realistic pixel traffic sent through the real POST /track; the
-// daily export run through the real cron route for each day; then a per-variant, per-arm table and
-// the CSV/JSON files it wrote.
+// an ACTIVE image test; three days of realistic pixel traffic sent through the real POST /track, and
+// Shopify's signed orders/create webhooks for the orders (what verifies a purchase: ADR 008) — some
+// checkouts the pixel saw without an order id, some orders it never saw (attributed by the cart
+// attributes the embed stores), some pixel purchases with no order, and a forged one; the daily export
+// run through the real cron route for each day; then a per-variant, per-arm table and the CSV/JSON
+// files it wrote.
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { assignArm, type Arm } from "../app/lib/assignment";
 import { addDays, yesterday } from "../app/lib/days";
+import { encodeExposures, numericId } from "../app/lib/storefront-contract";
+import { CART_ATTRIBUTE } from "../app/services/orders/order-webhook-payload";
 import { prepareDatabase } from "../app/services/database/prepare-database";
 import { generateCatalog } from "../tests/fake-shopify/catalog";
 import { startFakeAdminApi } from "../tests/fake-shopify/fake-admin-api";
+import { buildOrderPayload, deliverOrderWebhook, type FakeOrder } from "../tests/fake-shopify/order-webhooks";
 import { startAppServer } from "./lib/app-server";
 
 const SHOP = "demo-shop.myshopify.com";
@@ -36,6 +42,8 @@ let clock = Date.now();
 const { getEnv } = await import("../app/env.server");
 const { getTrackingDeps } = await import("../app/tracking.server");
 getTrackingDeps().now = () => clock;
+const { getOrderDeps } = await import("../app/orders.server");
+getOrderDeps().now = () => clock;
 const { default: prisma } = await import("../app/db.server");
 const { saveShopCredential } = await import("../app/services/shopify/shop-credentials");
 
@@ -43,7 +51,7 @@ const credential = await saveShopCredential(prisma, getEnv().keyring, { shopDoma
 await prisma.shopCredential.update({ where: { id: credential.id }, data: { myshopifyDomain: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Berlin" } });
 await prisma.session.upsert({
   where: { id: `offline_${SHOP}` },
-  create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, accessToken: ACCESS_TOKEN, scope: "write_products,write_pixels,read_customer_events", shopId: credential.id },
+  create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, accessToken: ACCESS_TOKEN, scope: "write_products,write_pixels,read_customer_events,read_orders", shopId: credential.id },
   update: { accessToken: ACCESS_TOKEN, shopId: credential.id },
 });
 const product = catalog.find((candidate) => candidate.media.length >= 2) ?? catalog[0];
@@ -66,11 +74,18 @@ step(`shop ${SHOP} with an ACTIVE test on "${product.title}" (50/50)`);
 const app = await startAppServer({ mode: "development", port: 0 });
 step(`app serving on ${app.url}`);
 
-/** A day of shoppers: product views, add-to-carts and orders; treatment converts a little better. */
+/**
+ * A day of shoppers: product views, add-to-carts and orders; treatment converts a little better. A
+ * buyer's order reaches the app as Shopify's webhook; the pixel's purchase is a claim it verifies. Of
+ * the buyers, most are seen by the pixel with their order id, some without one (checkout token only),
+ * some not at all (a "Buy it now" order the embed's cart attributes attribute), and some of the pixel's
+ * purchases never get an order (unverified). One forged purchase a day claims a million.
+ */
 function simulateDay(day: string, seed: number) {
   let state = seed;
   const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const bodies: string[] = [];
+  const orders: FakeOrder[] = [];
   for (let visitor = 0; visitor < 240; visitor++) {
     const visitorId = randomUUID();
     const arm: Arm = assignArm(test.id, visitorId, 50);
@@ -80,13 +95,39 @@ function simulateDay(day: string, seed: number) {
     const buyChance = arm === "TREATMENT" ? 0.09 : 0.06;
     if (random() < buyChance * 3) events.push({ ...base, id: randomUUID(), type: "ADD_TO_CART", quantity: 1 });
     if (random() < buyChance) {
-      const orderEventId = randomUUID();
+      const orderId = 9_000_000 + seed * 1000 + visitor;
+      const checkoutToken = randomUUID().replaceAll("-", "");
       const quantity = 1 + Math.floor(random() * 2);
-      events.push({ ...base, id: orderEventId, type: "PURCHASE", lineIndex: 0, quantity, revenue: (Number(variant.price) * quantity).toFixed(2), currency: "EUR", orderId: String(9_000_000 + seed * 1000 + visitor) });
+      const path = random();
+      // The browser's figure (before discounts): what counts is the order's, below.
+      const claim = { ...base, id: randomUUID(), type: "PURCHASE", lineIndex: 0, quantity, revenue: (Number(variant.price) * quantity).toFixed(2), currency: "EUR", checkoutToken };
+      if (path < 0.7) events.push({ ...claim, orderId: String(orderId) });
+      else if (path < 0.8) events.push(claim);
+      else if (path < 0.9) events.push({ ...claim, orderId: String(orderId), id: randomUUID() });
+      const exposures = encodeExposures([{ product: numericId(product.id)!, testId: test.id, arm }]);
+      if (path < 0.8 || path >= 0.9) {
+        orders.push({
+          id: orderId,
+          checkoutToken,
+          currency: "EUR",
+          presentmentCurrency: random() < 0.2 ? "USD" : "EUR",
+          createdAt: new Date(`${day}T12:05:00.000Z`),
+          lines: [{ productId: product.id, variantId: variant.id, quantity, shopPrice: variant.price, discounts: random() < 0.3 ? ["2.00"] : [] }],
+          attributes: path >= 0.9 ? { [CART_ATTRIBUTE.visitorId]: visitorId, [CART_ATTRIBUTE.exposures]: exposures } : {},
+        });
+      }
     }
     bodies.push(JSON.stringify({ shop: SHOP, events }));
   }
-  return bodies;
+  // A forged purchase for an order that does not exist: stored as a claim, never counted.
+  const forger = randomUUID();
+  bodies.push(
+    JSON.stringify({
+      shop: SHOP,
+      events: [{ id: randomUUID(), type: "PURCHASE", testId: test.id, visitorId: forger, productId: product.id, quantity: 1000, revenue: "1000000.00", currency: "EUR", orderId: String(8_000_000 + seed), lineIndex: 0 }],
+    }),
+  );
+  return { bodies, orders };
 }
 
 const lastDay = yesterday(new Date());
@@ -96,15 +137,31 @@ let failed = false;
 for (const [index, day] of days.entries()) {
   clock = Date.parse(`${day}T10:00:00.000Z`);
   let accepted = 0;
-  for (const body of simulateDay(day, index + 1)) {
+  const { bodies, orders } = simulateDay(day, index + 1);
+  for (const body of bodies) {
     const response = await fetch(`${app.url}/track`, { method: "POST", body, headers: { "Content-Type": "text/plain", "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1" } });
     accepted += ((await response.json()) as { accepted: number }).accepted;
   }
-  const response = await fetch(`${app.url}/api/statistics-export/daily?date=${day}&shop=${SHOP}`, { headers: { Authorization: `Bearer ${secret}` } });
-  const summary = (await response.json()) as { results: { status: string; rows: number; error?: string }[] };
-  const result = summary.results[0];
-  failed ||= response.status !== 200 || result?.status === "FAILED";
-  step(`${day}: ${accepted} events accepted by /track; export ${result?.status ?? "?"} (${result?.rows ?? 0} rows)${result?.error ? ` — ${result.error}` : ""}`);
+  clock += 5 * 60_000;
+  let delivered = 0;
+  for (const order of orders) {
+    const response = await deliverOrderWebhook({ appUrl: app.url, shop: SHOP, secret: getEnv().SHOPIFY_API_SECRET, payload: buildOrderPayload(order) });
+    if (response.status === 200) delivered++;
+    else failed = true;
+  }
+  const dayStart = new Date(`${day}T00:00:00.000Z`);
+  const dayEnd = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000);
+  const [claims, verified] = await Promise.all(
+    (["PURCHASE_CLAIM", "PURCHASE"] as const).map((eventType) => prisma.aBTestEvent.count({ where: { shopId: credential.id, eventType, createdAt: { gte: dayStart, lt: dayEnd } } })),
+  );
+  // The cron route plans (a queued job per shop-day); the drain route, as its Vercel cron would, exports.
+  const planned = await fetch(`${app.url}/api/statistics-export/daily?date=${day}&shop=${SHOP}`, { headers: { Authorization: `Bearer ${secret}` } });
+  const drained = await fetch(`${app.url}/api/statistics-export/drain`, { headers: { Authorization: `Bearer ${secret}` } });
+  const result = await prisma.statisticsExport.findUnique({ where: { shopId_date: { shopId: credential.id, date: new Date(day) } } });
+  failed ||= planned.status !== 200 || drained.status !== 200 || result?.status !== "COMPLETED";
+  step(
+    `${day}: ${accepted} events accepted by /track (${claims} purchase claims, one forged); ${delivered} signed orders/create webhooks → ${verified} verified purchases; export ${result?.status ?? "?"} (${result?.rowCount ?? 0} rows)${result?.error ? ` — ${result.error}` : ""}`,
+  );
 }
 
 const rows = await prisma.variantDailyStatistics.findMany({ where: { shopId: credential.id, date: { in: days.map((day) => new Date(day)) }, productId: product.id } });

@@ -45,7 +45,8 @@ async function recount(testId: string) {
   return byArm;
 }
 
-/** A deterministic pseudo-random stream of events: repeat visitors, multi-line orders, resent events. */
+/** A deterministic pseudo-random stream of events: repeat visitors, multi-line orders, resent events, and
+ * purchase claims (what /track stores; ADR 008) beside verified purchases: only the latter may count. */
 function generateEvents(testId: string, count: number, seed: number): EventRow[] {
   let state = seed;
   const next = (n: number) => {
@@ -56,7 +57,8 @@ function generateEvents(testId: string, count: number, seed: number): EventRow[]
   for (let i = 0; i < count; i++) {
     const visitor = next(60);
     const kind = next(10);
-    const eventType = kind < 6 ? "IMPRESSION" : kind < 8 ? "ADD_TO_CART" : "PURCHASE";
+    const eventType = kind < 6 ? "IMPRESSION" : kind < 8 ? "ADD_TO_CART" : visitor % 3 === 0 ? "PURCHASE_CLAIM" : "PURCHASE";
+    const purchase = eventType === "PURCHASE" || eventType === "PURCHASE_CLAIM";
     const order = `order-${visitor}-${next(3)}`;
     const createdAt = new Date(Date.UTC(2026, 10, 20 + next(3), next(24)));
     rows.push({
@@ -68,11 +70,11 @@ function generateEvents(testId: string, count: number, seed: number): EventRow[]
       variantId: "gid://shopify/ProductVariant/1",
       visitorId: `visitor-${visitor}`,
       // Resends: a small id space makes ~1 in 4 events a duplicate of an earlier one.
-      eventId: eventType === "PURCHASE" ? `${order}:${next(2)}` : `event-${next(Math.ceil(count * 0.75))}`,
+      eventId: purchase ? `${eventType === "PURCHASE" ? "verified" : "claim"}-${order}:${next(2)}` : `event-${next(Math.ceil(count * 0.75))}`,
       quantity: 1 + next(3),
-      revenue: eventType === "PURCHASE" ? `${next(5000) / 100}` : null,
-      currency: eventType === "PURCHASE" ? "EUR" : null,
-      orderId: eventType === "PURCHASE" ? order : null,
+      revenue: purchase ? `${next(5000) / 100}` : null,
+      currency: purchase ? "EUR" : null,
+      orderId: purchase ? order : null,
       occurredAt: createdAt,
       createdAt,
     });
@@ -95,6 +97,8 @@ describe("arm rollups", () => {
     expect(totals.treatment).toEqual(expected.treatment);
     expect(expected.control.orders + expected.treatment.orders).toBeGreaterThan(10);
     expect(expected.control.visitors).toBeGreaterThan(10);
+    // Claims were written too, and with no order to match they counted in nothing.
+    expect(await prisma.aBTestEvent.count({ where: { testId: test.id, eventType: "PURCHASE_CLAIM" } })).toBeGreaterThan(10);
   });
 
   it("GIVEN a Prisma insert, a redacted order, an edited event and a deleted test THEN each leaves the totals equal to a recount", async () => {

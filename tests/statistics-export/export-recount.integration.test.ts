@@ -1,5 +1,7 @@
 // The export's numbers against an independent recount of the raw events (DESIGN §4 definitions),
-// on a dataset with duplicates, bots, multi-line orders, zero-traffic variants and day boundaries.
+// on a dataset with duplicates, bots, multi-line orders, zero-traffic variants and day boundaries, and
+// purchase claims beside verified purchases (ADR 008): only verified ones count; claims whose 72 h
+// window closed on the day without Shopify's order are the day's unverifiedOrders.
 import { Prisma } from "@prisma/client";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +27,7 @@ function exactRatio(numerator: number, denominator: number, decimals: number): s
 
 interface RawEvent {
   eventId: string;
-  type: "IMPRESSION" | "ADD_TO_CART" | "PURCHASE";
+  type: "IMPRESSION" | "ADD_TO_CART" | "PURCHASE" | "PURCHASE_CLAIM";
   arm: "CONTROL" | "TREATMENT";
   productId: string;
   variantId: string | null;
@@ -33,9 +35,21 @@ interface RawEvent {
   quantity: number;
   revenue: string | null;
   orderId: string | null;
+  checkoutToken?: string | null;
   createdAt: Date;
   bot: boolean;
 }
+
+/** An order line Shopify confirmed, and when its webhook arrived. */
+interface OrderLineFixture {
+  orderId: string;
+  checkoutToken: string | null;
+  productId: string;
+  receivedAt: Date;
+}
+
+const HOUR = 3_600_000;
+const CLAIM_WINDOW = 72 * HOUR;
 
 function mulberry32(seed: number) {
   return () => {
@@ -74,21 +88,90 @@ function generateEvents(shop: ExportShop): RawEvent[] {
         const quantity = 1 + Math.floor(random() * 2);
         events.push({ ...base, variantId: pick(variants), eventId: `p-${i}:${line}`, type: "PURCHASE", quantity, revenue: (quantity * 19.99 - line * 1.5).toFixed(2), orderId });
       }
+      // The day's own claims: still inside their window, so they count in nothing yet.
+      if (i % 2 === 0) events.push({ ...base, eventId: `c-${i}:0`, type: "PURCHASE_CLAIM", quantity: 1, revenue: "1000000.00", orderId: `gid://shopify/Order/${i + 1}` });
     }
     if (random() < 0.1) events.push({ ...events.at(-1)!, createdAt: new Date(events.at(-1)!.createdAt.getTime() + 1000) });
   }
   return events;
 }
 
+/**
+ * Claims around DAY − 72 h (their window closes on DAY when created in [DAY 00:00 − 72 h, DAY 24:00 − 72 h)),
+ * by order id or by checkout token only; some matched by an order line that arrived within the window,
+ * some by one that came too late. Order lines are stored after the claims, so no claim is verified
+ * by the trigger here: which claims are unverified is decided by the export's own rule alone.
+ */
+function generateClaims(shop: ExportShop): { claims: RawEvent[]; lines: OrderLineFixture[] } {
+  const random = mulberry32(7);
+  const product = shop.catalog[0];
+  const variants = product.variants.slice(0, -1).map((variant) => variant.id);
+  const start = Date.parse(`${DAY}T00:00:00.000Z`) - CLAIM_WINDOW;
+  const times = [start, start + 86_400_000 - 1, start - 1, start + 86_400_000, start - 36 * HOUR, start + 40 * HOUR];
+  const claims: RawEvent[] = [];
+  const lines: OrderLineFixture[] = [];
+  for (let i = 0; i < 120; i++) {
+    const createdAt = new Date(i < times.length * 4 ? times[i % times.length] : start - 24 * HOUR + random() * 72 * HOUR);
+    const byToken = random() < 0.3;
+    const orderId = byToken ? null : `gid://shopify/Order/${500_000 + i}`;
+    const checkoutToken = `checkout-${i}`;
+    const arm = random() < 0.5 ? ("CONTROL" as const) : ("TREATMENT" as const);
+    const variantId = random() < 0.1 ? null : variants[Math.floor(random() * variants.length)];
+    claims.push({ eventId: `claim-${i}:0`, type: "PURCHASE_CLAIM", arm, productId: product.id, variantId, visitorId: `visitor-${i}`, quantity: 1, revenue: "1000000.00", orderId, checkoutToken, createdAt, bot: false });
+    const fate = random();
+    if (fate < 0.5) continue;
+    const delay = fate < 0.8 ? random() * CLAIM_WINDOW : CLAIM_WINDOW + HOUR;
+    lines.push({ orderId: orderId ?? `gid://shopify/Order/${900_000 + i}`, checkoutToken, productId: product.id, receivedAt: new Date(createdAt.getTime() + delay) });
+  }
+  return { claims, lines };
+}
+
 /** Stores events as /track would: bots never reach the table, a repeated event id is stored once. */
 async function storeEvents(shop: ExportShop, events: RawEvent[]) {
   for (const event of events.filter((candidate) => !candidate.bot)) {
     await prisma.$executeRaw`
-      INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, revenue, currency, "orderId", "occurredAt", "createdAt")
+      INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, revenue, currency, "orderId", "checkoutToken", "occurredAt", "createdAt")
       VALUES (gen_random_uuid()::text, ${shop.shopId}, ${shop.testId}, ${event.arm}::"Arm", ${event.type}::"EventType", ${event.productId}, ${event.variantId}, ${event.visitorId},
-        ${event.eventId}, ${event.quantity}, ${event.revenue}::numeric, ${event.revenue ? "EUR" : null}, ${event.orderId}, ${event.createdAt}, ${event.createdAt})
+        ${event.eventId}, ${event.quantity}, ${event.revenue}::numeric, ${event.revenue ? "EUR" : null}, ${event.orderId}, ${event.checkoutToken ?? null}, ${event.createdAt}, ${event.createdAt})
       ON CONFLICT ("shopId", "eventId") DO NOTHING`;
   }
+}
+
+async function storeOrderLines(shop: ExportShop, lines: OrderLineFixture[]) {
+  await prisma.verifiedOrderLine.createMany({
+    data: lines.map((line, index) => ({
+      shopId: shop.shopId,
+      orderId: line.orderId,
+      lineId: `gid://shopify/LineItem/${index}`,
+      checkoutToken: line.checkoutToken,
+      productId: line.productId,
+      quantity: 1,
+      revenue: "10.00",
+      currency: "EUR",
+      orderCreatedAt: line.receivedAt,
+      receivedAt: line.receivedAt,
+    })),
+  });
+}
+
+/** Distinct orders (or checkouts) of claims whose window closed on DAY with no order line within it, by row key. */
+function recountUnverified(claims: RawEvent[], lines: OrderLineFixture[]) {
+  const start = Date.parse(`${DAY}T00:00:00.000Z`) - CLAIM_WINDOW;
+  const byKey = new Map<string, Set<string>>();
+  for (const claim of claims) {
+    const time = claim.createdAt.getTime();
+    if (time < start || time >= start + 86_400_000) continue;
+    const matched = lines.some(
+      (line) =>
+        line.productId === claim.productId &&
+        (line.orderId === claim.orderId || line.checkoutToken === claim.checkoutToken) &&
+        line.receivedAt.getTime() <= time + CLAIM_WINDOW,
+    );
+    if (matched) continue;
+    const key = `${claim.productId}|${claim.variantId ?? ""}|${claim.arm}`;
+    byKey.set(key, (byKey.get(key) ?? new Set()).add(claim.orderId ?? claim.checkoutToken!));
+  }
+  return byKey;
 }
 
 function recount(events: RawEvent[]) {
@@ -98,6 +181,7 @@ function recount(events: RawEvent[]) {
   for (const event of events) {
     if (event.bot || seen.has(event.eventId)) continue;
     seen.add(event.eventId);
+    if (event.type === "PURCHASE_CLAIM") continue;
     const time = event.createdAt.getTime();
     if (time < start || time >= start + 86_400_000) continue;
     const key = `${event.productId}|${event.variantId ?? ""}|${event.arm}`;
@@ -127,7 +211,7 @@ function recountTestThroughDay(events: RawEvent[]) {
   for (const event of events) {
     if (event.bot || seen.has(event.eventId)) continue;
     seen.add(event.eventId);
-    if (event.createdAt.getTime() >= end) continue;
+    if (event.createdAt.getTime() >= end || event.type === "PURCHASE_CLAIM") continue;
     const arm = arms[event.arm];
     if (event.type === "IMPRESSION") {
       arm.impressions++;
@@ -146,12 +230,15 @@ function recountTestThroughDay(events: RawEvent[]) {
 let fake: FakeAdminApi;
 let shop: ExportShop;
 let events: RawEvent[];
+let claimed: ReturnType<typeof generateClaims>;
 
 beforeAll(async () => {
   fake = await startFakeAdminApi();
   shop = await createExportShop(prisma, fake);
   events = generateEvents(shop);
-  await storeEvents(shop, events);
+  claimed = generateClaims(shop);
+  await storeEvents(shop, [...events, ...claimed.claims]);
+  await storeOrderLines(shop, claimed.lines);
 }, 120_000);
 afterAll(() => fake.close());
 
@@ -161,6 +248,7 @@ describe("daily export: numbers", () => {
     expect(result).toMatchObject({ status: "COMPLETED" });
 
     const expected = recount(events);
+    const unverified = recountUnverified(claimed.claims, claimed.lines);
     const exported = await prisma.statisticsExport.findUniqueOrThrow({ where: { shopId_date: { shopId: shop.shopId, date: new Date(DAY) } } });
     const csv = (await getObjectStore().get(exported.csvKey!)).body.toString("utf8");
     const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
@@ -182,6 +270,7 @@ describe("daily export: numbers", () => {
         revenue: row.revenue,
         ctr: row.ctr,
         conversionRate: row.conversionRate,
+        unverifiedOrders: Number(row.unverifiedOrders),
       }).toEqual({
         impressions: group?.impressions ?? 0,
         visitors: group?.visitors.size ?? 0,
@@ -191,9 +280,16 @@ describe("daily export: numbers", () => {
         revenue: ((group?.cents ?? 0) / 100).toFixed(2),
         ctr: exactRatio(group?.addToCarts ?? 0, group?.impressions ?? 0, 4),
         conversionRate: exactRatio(group?.orders.size ?? 0, group?.impressions ?? 0, 4),
+        unverifiedOrders: unverified.get(`${row.productId}|${row.variantId}|${row.arm}`)?.size ?? 0,
       });
     }
-    // Every recounted group appears in the export, and nothing else has traffic.
+    // The boundaries hold claims on both sides and some matched too late, so the count is not trivially 0 or all.
+    const unverifiedTotal = [...unverified.values()].reduce((sum, orders) => sum + orders.size, 0);
+    expect(unverifiedTotal).toBeGreaterThan(5);
+    expect(unverifiedTotal).toBeLessThan(claimed.claims.length);
+    expect(tested.reduce((sum, row) => sum + Number(row.unverifiedOrders), 0)).toBe(unverifiedTotal);
+    // Every recounted group appears in the export (claims too), and nothing else has traffic.
+    expect([...unverified.keys()].every((key) => tested.some((row) => `${row.productId}|${row.variantId}|${row.arm}` === key))).toBe(true);
     expect(new Set(tested.map((row) => `${row.productId}|${row.variantId}|${row.arm}`))).toEqual(new Set([...expected.keys(), ...tested.map((row) => `${row.productId}|${row.variantId}|${row.arm}`)]));
     expect([...expected.keys()].every((key) => tested.some((row) => `${row.productId}|${row.variantId}|${row.arm}` === key))).toBe(true);
     expect(parsed.data.filter((row) => row.productId !== shop.testedProductId).every((row) => row.arm === "NONE" && row.impressions === "0")).toBe(true);

@@ -7,7 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignArm, type Arm } from "../../app/lib/assignment";
-import { COOKIE_MAX_AGE_SECONDS, decodeExposures, EXPOSURE_COOKIE, VISITOR_COOKIE, type StorefrontConfig } from "../../app/lib/storefront-contract";
+import { COOKIE_MAX_AGE_SECONDS, decodeExposures, encodeExposures, EXPOSURE_COOKIE, VISITOR_COOKIE, type StorefrontConfig } from "../../app/lib/storefront-contract";
+import { CART_ATTRIBUTE } from "../../app/services/orders/cart-attribute-names";
 import { renderFlashProbe, type FlashProbeReport } from "./flash-probe";
 import {
   MODAL_WIDTHS,
@@ -296,6 +297,37 @@ describeInChromium(title, () => {
     const state = await readGalleryState(page);
     if (arm === "TREATMENT") expectTreatmentImages(state);
     else expectControlImages(state);
+    expect(errors).toEqual([]);
+  });
+
+  it("GIVEN consent to analytics WHEN a visitor loads the product page twice THEN the visitor id and exposures are stored on the cart once (ADR 008)", async () => {
+    const headHtml = `<script>window.Shopify = { customerPrivacy: { analyticsProcessingAllowed: () => true } };</script>`;
+    const visitorId = findVisitorId("CONTROL");
+    fixture.cartUpdates.length = 0;
+    const { page, errors } = await openProductPage({ cookies: { [VISITOR_COOKIE]: visitorId }, fixture: { headHtml } });
+    await page.waitForFunction(() => localStorage.getItem("abt_cart_sync") !== null);
+
+    const written = (body: URLSearchParams) => [body.get(`attributes[${CART_ATTRIBUTE.visitorId}]`), body.get(`attributes[${CART_ATTRIBUTE.exposures}]`)];
+    expect(fixture.cartUpdates.map(written)).toEqual([[visitorId, encodeExposures([{ product: PRODUCT.id, testId: TEST_ID, arm: "CONTROL" }])]]);
+
+    // The next page: same cart, same exposures, so no request.
+    await page.reload({ waitUntil: "load" });
+    await page.waitForFunction(() => !document.documentElement.classList.contains("abt-hide"));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(fixture.cartUpdates).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ["consent to analytics refused", `<script>window.Shopify = { customerPrivacy: { analyticsProcessingAllowed: () => false } };</script>`],
+    ["no Customer Privacy API on the page", ""],
+  ])("GIVEN %s WHEN the product page loads THEN nothing is written to the cart", async (_name, headHtml) => {
+    fixture.cartUpdates.length = 0;
+    const { page, errors } = await openProductPage({ cookies: { [VISITOR_COOKIE]: findVisitorId("TREATMENT") }, fixture: { headHtml } });
+
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(fixture.cartUpdates).toEqual([]);
+    expect(await page.evaluate(() => localStorage.getItem("abt_cart_sync"))).toBeNull();
     expect(errors).toEqual([]);
   });
 

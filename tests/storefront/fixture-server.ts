@@ -9,6 +9,7 @@
 //   GET /products/{handle}?section_id=SID&variant=ID     the main-product section, variant's media first
 //   GET /cdn/shop/files/{name}.png                       an image (404 when the name starts with "missing")
 //   GET /assets/pubsub.js, /assets/product-info.js       Dawn stand-ins (see DAWN_SCRIPTS below)
+//   POST /cart/update.js                                 recorded in cartUpdates; sets the `cart` cookie as Shopify does
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
@@ -88,6 +89,8 @@ export interface StorefrontFixture {
   imageUrl(file: string): string;
   /** Changes what the next page load gets. */
   update(options: Partial<StorefrontFixtureOptions>): void;
+  /** Bodies of the POST /cart/update.js requests received (form-encoded, as the embed sends them). */
+  cartUpdates: URLSearchParams[];
   close(): Promise<void>;
 }
 
@@ -404,6 +407,8 @@ ${options.bodyHtml ?? ""}
     response.end();
   }
 
+  const cartUpdates: URLSearchParams[] = [];
+
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", `http://${host}`);
     const productPath = `/products/${options.product.handle}`;
@@ -428,6 +433,16 @@ ${options.bodyHtml ?? ""}
       response.writeHead(204).end();
       return;
     }
+    if (url.pathname === "/cart/update.js" && request.method === "POST") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      cartUpdates.push(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+      // A cart is created on the first write, as Shopify's is.
+      const headers: http.OutgoingHttpHeaders = { "content-type": "application/json" };
+      if (!/(?:^|;\s*)cart=/.test(request.headers.cookie ?? "")) headers["set-cookie"] = "cart=c1-fixture-cart; path=/; SameSite=Lax";
+      response.writeHead(200, headers).end(JSON.stringify({ token: "c1-fixture-cart" }));
+      return;
+    }
     response.writeHead(404, { "content-type": "text/plain" }).end("not found");
   }
 
@@ -447,6 +462,7 @@ ${options.bodyHtml ?? ""}
   const origin = `http://${host}`;
 
   return {
+    cartUpdates,
     origin,
     productUrl: `${origin}/products/${options.product.handle}`,
     sectionId: FIXTURE_SECTION_ID,

@@ -1,6 +1,6 @@
 // What the app does when a shop leaves: uninstall keeps statistics history, shop/redact (48 h after
 // uninstall, GDPR) erases everything the app holds about the shop, customers/redact erases the
-// purchase events of the named orders.
+// purchase events (claims and verified purchases) and the stored order lines of the named orders.
 import type { PrismaClient } from "@prisma/client";
 import type { ObjectStore } from "../storage/object-store";
 import { findShopCredential } from "./shop-credentials";
@@ -29,7 +29,7 @@ export async function redactShop(prisma: PrismaClient, objects: ObjectStore, sho
   }
   const sessionsDeleted = await prisma.$transaction(async (tx) => {
     const sessions = await tx.session.deleteMany({ where: { OR: [{ shopId: { in: ids } }, { shop }] } });
-    // Tests, events, exports, statistics and image backups go with the credential (ON DELETE CASCADE).
+    // Tests, events, order lines, exports, statistics and image backups go with the credential (ON DELETE CASCADE).
     await tx.shopCredential.deleteMany({ where: { id: { in: ids } } });
     return sessions.count;
   });
@@ -40,6 +40,9 @@ export async function redactCustomerOrders(prisma: PrismaClient, shop: string, o
   const credential = await findShopCredential(prisma, shop);
   if (!credential || orderIds.length === 0) return { eventsDeleted: 0 };
   const ids = orderIds.flatMap((id) => [String(id), `gid://shopify/Order/${id}`]);
-  const { count } = await prisma.aBTestEvent.deleteMany({ where: { shopId: credential.id, orderId: { in: ids } } });
-  return { eventsDeleted: count };
+  const [lines, events] = await prisma.$transaction([
+    prisma.verifiedOrderLine.deleteMany({ where: { shopId: credential.id, orderId: { in: ids } } }),
+    prisma.aBTestEvent.deleteMany({ where: { shopId: credential.id, orderId: { in: ids } } }),
+  ]);
+  return { eventsDeleted: events.count, orderLinesDeleted: lines.count };
 }

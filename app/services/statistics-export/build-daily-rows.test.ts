@@ -23,6 +23,7 @@ const metrics = (productId: number, variantId: number | "", arm: "CONTROL" | "TR
   units: 2,
   revenue: "20.00",
   currency: "EUR",
+  unverifiedOrders: 0,
   ...values,
 });
 

@@ -29,6 +29,8 @@ export interface DailyRow {
   conversionRate: number;
   imageMediaIds: string[];
   imageR2Keys: string[];
+  /** Purchases /track was told of that Shopify's orders did not confirm within 72 h (ADR 008); last, as in the CSV. */
+  unverifiedOrders: number;
 }
 
 export interface TestOnDay {
@@ -155,6 +157,7 @@ export function buildDailyRows(input: BuildDailyRowsInput): DailyRow[] {
         conversionRate: rate(orders, impressions),
         imageMediaIds: images.map((image) => image.mediaId),
         imageR2Keys: images.map((image) => image.r2Key),
+        unverifiedOrders: metrics?.unverifiedOrders ?? 0,
       });
     }
   }

@@ -23,6 +23,7 @@ const row = (index: number, productTitle = `Shirt ${index}`): DailyRow => ({
   conversionRate: 0.123456,
   imageMediaIds: ["gid://shopify/MediaImage/1"],
   imageR2Keys: ["product-images/s/1/1/1.png"],
+  unverifiedOrders: 0,
 });
 
 describe("daily row spool", () => {

@@ -25,15 +25,18 @@ const row = (index: number, overrides: Partial<DailyRow> = {}): DailyRow => ({
   conversionRate: 0.5,
   imageMediaIds: ["gid://shopify/MediaImage/1", "gid://shopify/MediaImage/2"],
   imageR2Keys: ["product-images/s/1/1/1.png", "product-images/s/1/1/2.png"],
+  unverifiedOrders: 0,
   ...overrides,
 });
 
 describe("export formatter", () => {
-  it("GIVEN rows THEN the CSV has the DESIGN header, rates to 4 decimals, image lists joined, and CRLF line ends", async () => {
-    const csv = await formatCsv([row(1, { impressions: 8, addToCarts: 1, ctr: 0.125, orders: 4, conversionRate: 0.5 })]);
+  it("GIVEN rows THEN the CSV has the DESIGN header, rates to 4 decimals, image lists joined, unverifiedOrders last, and CRLF line ends", async () => {
+    const csv = await formatCsv([row(1, { impressions: 8, addToCarts: 1, ctr: 0.125, orders: 4, conversionRate: 0.5, unverifiedOrders: 2 })]);
+
+    expect(CSV_COLUMNS.at(-1)).toBe("unverifiedOrders");
 
     expect(csv).toBe(
-      `${CSV_COLUMNS.join(",")}\r\n2026-11-23,a.myshopify.com,gid://shopify/Product/1,Shirt 1,gid://shopify/ProductVariant/1,M,SKU-1,,NONE,8,1,1,0.1250,4,0,0.00,EUR,0.5000,gid://shopify/MediaImage/1|gid://shopify/MediaImage/2,product-images/s/1/1/1.png|product-images/s/1/1/2.png\r\n`,
+      `${CSV_COLUMNS.join(",")}\r\n2026-11-23,a.myshopify.com,gid://shopify/Product/1,Shirt 1,gid://shopify/ProductVariant/1,M,SKU-1,,NONE,8,1,1,0.1250,4,0,0.00,EUR,0.5000,gid://shopify/MediaImage/1|gid://shopify/MediaImage/2,product-images/s/1/1/1.png|product-images/s/1/1/2.png,2\r\n`,
     );
   });
 
@@ -71,7 +74,7 @@ describe("export formatter", () => {
     const rows = Array.from({ length: 4501 }, (_, index) => row(index));
 
     const csv = await formatCsv(rows);
-    const json = await formatJson({ shop: "a.myshopify.com", date: "2026-11-23", currency: "EUR", totals: { impressions: 1, visitors: 1, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: rows.length } }, rows);
+    const json = await formatJson({ shop: "a.myshopify.com", date: "2026-11-23", currency: "EUR", totals: { impressions: 1, visitors: 1, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", unverifiedOrders: 0, byArm: {}, rows: rows.length } }, rows);
 
     expect(await formatCsv(rows)).toBe(csv);
     expect(Papa.parse(csv, { header: true, skipEmptyLines: true }).data).toHaveLength(4501);
@@ -80,7 +83,7 @@ describe("export formatter", () => {
 
   it("GIVEN the same rows in batches of any size, empty ones included THEN the streamed files are the whole-file bytes", async () => {
     const rows = Array.from({ length: 23 }, (_, index) => row(index, { productTitle: index % 2 ? "a, \"b\"" : "=c" }));
-    const header: ExportDocumentHeader = { shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 23 } };
+    const header: ExportDocumentHeader = { shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", unverifiedOrders: 0, byArm: {}, rows: 23 } };
     const batches = [rows.slice(0, 1), [], rows.slice(1, 10), rows.slice(10)];
     const join = async (chunks: AsyncIterable<string>) => {
       let text = "";
@@ -93,7 +96,7 @@ describe("export formatter", () => {
   });
 
   it("GIVEN per-test sections THEN the JSON carries them after the rows, and without them the document is unchanged", async () => {
-    const header: ExportDocumentHeader = { shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 1 } };
+    const header: ExportDocumentHeader = { shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", unverifiedOrders: 0, byArm: {}, rows: 1 } };
     const section = { testId: "t1", arms: { CONTROL: { visitors: 3 } } } as unknown as TestSection;
 
     const withTests = await formatJson({ ...header, tests: [section] }, [row(1)]);
@@ -107,6 +110,6 @@ describe("export formatter", () => {
 
   it("GIVEN no rows THEN the CSV is just the header and the JSON an empty row list", async () => {
     expect(await formatCsv([])).toBe(`${CSV_COLUMNS.join(",")}\r\n`);
-    expect(JSON.parse(await formatJson({ shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", byArm: {}, rows: 0 } }, [])).rows).toEqual([]);
+    expect(JSON.parse(await formatJson({ shop: "s", date: "d", currency: "EUR", totals: { impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", unverifiedOrders: 0, byArm: {}, rows: 0 } }, [])).rows).toEqual([]);
   });
 });

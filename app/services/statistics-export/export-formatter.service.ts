@@ -29,6 +29,8 @@ export const CSV_COLUMNS = [
   "conversionRate",
   "imageMediaIds",
   "imageR2Keys",
+  // Appended last (ADR 008) so readers of the earlier columns by position are unaffected.
+  "unverifiedOrders",
 ] as const;
 
 // A chunk of JSON (~600 bytes a row) or CSV stays under V8's large-object threshold (128 KiB):
@@ -60,6 +62,7 @@ function toCsvRecord(row: DailyRow): (string | number)[] {
     formatExactRatio(row.orders, row.impressions, CSV_RATIO_DECIMALS),
     row.imageMediaIds.join("|"),
     row.imageR2Keys.join("|"),
+    row.unverifiedOrders,
   ];
 }
 

@@ -2,7 +2,11 @@
 // variant and arm — for one shop, or for all the shops a daily run exports in a single pass over the
 // day's events. Definitions (DESIGN §4): impressions = IMPRESSION events; visitors = distinct visitors
 // with an IMPRESSION; addToCarts = ADD_TO_CART events; orders = distinct orders among PURCHASE
-// events; units = Σ quantity and revenue = Σ line revenue of PURCHASE events.
+// events; units = Σ quantity and revenue = Σ line revenue of PURCHASE events. A PURCHASE is an order
+// line Shopify confirmed (ADR 008): its amounts are the line's in the shop's currency, so revenue sums
+// one currency. unverifiedOrders = distinct orders (or checkouts) of the purchases /track was told of
+// (PURCHASE_CLAIM) whose 72 h to be matched by Shopify's order ended that day without one; counted
+// on that day so a finished day's count never changes (a later order no longer verifies the claim).
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { dayRange } from "../../lib/days";
 
@@ -14,6 +18,8 @@ export interface Metrics {
   units: number;
   /** Decimal string with 2 places, exact (summed in SQL numeric). */
   revenue: string;
+  /** Claimed purchases whose 72 h window closed that day without Shopify's order. */
+  unverifiedOrders: number;
 }
 
 export interface VariantMetrics extends Metrics {
@@ -49,6 +55,7 @@ type MetricsTuple = [
   units: number,
   revenue: string,
   currency: string | null,
+  unverifiedOrders: number,
 ];
 
 const ARMS = ["CONTROL", "TREATMENT"] as const;
@@ -70,8 +77,15 @@ const ARMS = ["CONTROL", "TREATMENT"] as const;
  */
 function metricsQuery(shopIds: string[], day: string): Prisma.Sql {
   const { start, end } = dayRange(day);
+  const claimsFrom = new Date(start.getTime() - CLAIM_WINDOW_MS);
+  const claimsTo = new Date(end.getTime() - CLAIM_WINDOW_MS);
+  // Two aggregates joined per shop: the day's events (claims excluded: they count in nothing), and the
+  // claims whose window closed that day without a verified order line of their order (or checkout) and
+  // product that arrived within 72 h. Apart, not one scan over a UNION: the day's scan keeps its plan
+  // (a UNION below the aggregate cost the metrics step ~12 %, bench/export.ts seed), and the claims'
+  // side reads only claims through their partial index. parseDailyMetrics folds the second into the first.
   return Prisma.sql`
-    SELECT "shopId", json_agg(json_build_array(level, "productId", "variantId", arm, "testId", impressions, visitors, "addToCarts", orders, units, revenue, currency))::text AS document
+    SELECT "shopId", json_agg(json_build_array(level, "productId", "variantId", arm, "testId", impressions, visitors, "addToCarts", orders, units, revenue, currency, "unverifiedOrders"))::text AS document
     FROM (
       SELECT
         "shopKey" AS "shopId",
@@ -86,27 +100,60 @@ function metricsQuery(shopIds: string[], day: string): Prisma.Sql {
         count(DISTINCT "orderId" COLLATE "C") FILTER (WHERE "eventType" = 'PURCHASE') AS orders,
         coalesce(sum(quantity) FILTER (WHERE "eventType" = 'PURCHASE'), 0) AS units,
         (coalesce(sum(revenue) FILTER (WHERE "eventType" = 'PURCHASE'), 0))::numeric(30, 2)::text AS revenue,
-        min(currency) FILTER (WHERE "eventType" = 'PURCHASE') AS currency
+        min(currency) FILTER (WHERE "eventType" = 'PURCHASE') AS currency,
+        0::bigint AS "unverifiedOrders"
       FROM (SELECT *, "shopId" COLLATE "C" AS "shopKey", "productId" COLLATE "C" AS "productKey", coalesce("variantId", '') COLLATE "C" AS "variantKey"
             FROM "ABTestEvent"
-            WHERE "shopId" = ANY(${shopIds}::text[]) AND "createdAt" >= ${start} AND "createdAt" < ${end}) AS e
+            WHERE "shopId" = ANY(${shopIds}::text[]) AND "createdAt" >= ${start} AND "createdAt" < ${end} AND "eventType" <> 'PURCHASE_CLAIM') AS e
+      GROUP BY GROUPING SETS (("shopKey", "productKey", "variantKey", arm), ("shopKey", arm), ("shopKey"))
+      UNION ALL
+      SELECT "shopKey", GROUPING("productKey", "variantKey", arm)::int, "productKey", "variantKey", arm::text, max("testId"),
+        0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, '0.00', NULL::text,
+        count(DISTINCT "claimKey")
+      FROM (SELECT c."shopId" COLLATE "C" AS "shopKey", c."productId" COLLATE "C" AS "productKey", coalesce(c."variantId", '') COLLATE "C" AS "variantKey",
+              c.arm, c."testId", coalesce(c."orderId", c."checkoutToken") COLLATE "C" AS "claimKey"
+            FROM "ABTestEvent" c
+            WHERE c."shopId" = ANY(${shopIds}::text[]) AND c."eventType" = 'PURCHASE_CLAIM' AND c."createdAt" >= ${claimsFrom} AND c."createdAt" < ${claimsTo}
+              AND NOT EXISTS (
+                SELECT 1 FROM "VerifiedOrderLine" l
+                WHERE l."shopId" = c."shopId" AND l."productId" = c."productId" AND l."receivedAt" <= c."createdAt" + interval '72 hours'
+                  AND (l."orderId" = c."orderId" OR l."checkoutToken" = c."checkoutToken"))) AS claims
       GROUP BY GROUPING SETS (("shopKey", "productKey", "variantKey", arm), ("shopKey", arm), ("shopKey"))
     ) AS g
     GROUP BY "shopId"`;
 }
 
-const zero = (): Metrics => ({ impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00" });
+/** How long a claimed purchase waits for Shopify's order (DESIGN §4; the SQL matcher uses the same 72 h). */
+export const CLAIM_WINDOW_MS = 72 * 60 * 60 * 1000;
+
+const zero = (): Metrics => ({ impressions: 0, visitors: 0, addToCarts: 0, orders: 0, units: 0, revenue: "0.00", unverifiedOrders: 0 });
 
 /** A shop's metrics from its document; undefined (no events that day) gives zeros. */
 export function parseDailyMetrics(document: string | undefined): DailyMetrics {
   const metrics: DailyMetrics = { variants: [], totals: { ...zero(), byArm: {} } };
   const byArm: DayTotals["byArm"] = {};
-  for (const tuple of document === undefined ? [] : (JSON.parse(document) as MetricsTuple[])) {
-    const [level, productId, variantId, arm, testId, impressions, visitors, addToCarts, orders, units, revenue, currency] = tuple;
-    const values: Metrics = { impressions, visitors, addToCarts, orders, units, revenue };
-    if (level === 0) metrics.variants.push({ productId: productId!, variantId: variantId!, arm: arm!, testId: testId!, currency, ...values });
-    else if (arm) byArm[arm] = values;
-    else Object.assign(metrics.totals, values);
+  const variants = new Map<string, VariantMetrics>();
+  const tuples = document === undefined ? [] : (JSON.parse(document) as MetricsTuple[]);
+  // The day's tuples (unverifiedOrders 0) first, then the expired claims' (≥ 1), which add their count
+  // to the day's tuple of the same key or stand alone with zero metrics.
+  for (const claims of [false, true]) {
+    for (const tuple of tuples) {
+      const [level, productId, variantId, arm, testId, impressions, visitors, addToCarts, orders, units, revenue, currency, unverifiedOrders] = tuple;
+      if (unverifiedOrders > 0 !== claims) continue;
+      const key = level === 0 ? `${productId}|${variantId}|${arm}` : null;
+      const existing = key ? variants.get(key) : arm ? byArm[arm] : metrics.totals;
+      if (claims && existing) {
+        existing.unverifiedOrders += unverifiedOrders;
+        continue;
+      }
+      const values: Metrics = { impressions, visitors, addToCarts, orders, units, revenue, unverifiedOrders };
+      if (level === 0) {
+        const variant = { productId: productId!, variantId: variantId!, arm: arm!, testId: testId!, currency, ...values };
+        variants.set(key!, variant);
+        metrics.variants.push(variant);
+      } else if (arm) byArm[arm] = values;
+      else Object.assign(metrics.totals, values);
+    }
   }
   // Arms in a fixed order: the totals are part of the JSON file, whose bytes must not depend on row order.
   for (const arm of ARMS) if (byArm[arm]) metrics.totals.byArm[arm] = byArm[arm];

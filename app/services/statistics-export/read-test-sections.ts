@@ -6,8 +6,8 @@
 //
 // One aggregate query over the raw events of the day's tests (index (testId, createdAt)); the cap on
 // per-visitor revenue is the same as the page's (REVENUE_CAP_PERCENTILE of the test's buyers, both arms
-// pooled, percentile_disc). When purchases become verified against Shopify's orders, the PURCHASE
-// filter here changes with the rollups' (one definition of "a purchase that counts").
+// pooled, percentile_disc). eventType = 'PURCHASE' is the rollups' definition of a purchase that counts:
+// an order line Shopify confirmed, in the shop's currency (ADR 008); claims (PURCHASE_CLAIM) never count.
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { analyzeTest, countDaysRunning, REVENUE_CAP_PERCENTILE, type SequentialComparison, type TestPhase } from "../../lib/statistics";
 

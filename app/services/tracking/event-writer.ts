@@ -14,7 +14,8 @@ export interface EventRow {
   shopId: string;
   testId: string;
   arm: "CONTROL" | "TREATMENT";
-  eventType: "IMPRESSION" | "ADD_TO_CART" | "PURCHASE";
+  // /track writes claims (PURCHASE_CLAIM); PURCHASE rows come from Shopify's orders (ADR 008), or seeds and tests.
+  eventType: "IMPRESSION" | "ADD_TO_CART" | "PURCHASE" | "PURCHASE_CLAIM";
   productId: string;
   variantId: string | null;
   visitorId: string;
@@ -23,6 +24,8 @@ export interface EventRow {
   revenue: string | null;
   currency: string | null;
   orderId: string | null;
+  /** A purchase claim without an order id names its checkout (ADR 008). */
+  checkoutToken?: string | null;
   occurredAt: Date;
   /** Server time when the event was received: the day it counts for. */
   createdAt: Date;
@@ -54,9 +57,9 @@ interface Submission {
 // One row per array element; timestamps are UTC ISO strings (the columns have no zone).
 const INSERT_SQL = `
   INSERT INTO "ABTestEvent" ("id", "shopId", "testId", "arm", "eventType", "productId", "variantId", "visitorId",
-    "eventId", "quantity", "revenue", "currency", "orderId", "occurredAt", "createdAt")
+    "eventId", "quantity", "revenue", "currency", "orderId", "occurredAt", "createdAt", "checkoutToken")
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::"Arm"[], $5::"EventType"[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::int[], $11::numeric[], $12::text[], $13::text[], $14::timestamp[], $15::timestamp[])
+    $9::text[], $10::int[], $11::numeric[], $12::text[], $13::text[], $14::timestamp[], $15::timestamp[], $16::text[])
   ON CONFLICT ("shopId", "eventId") DO NOTHING
   RETURNING "shopId", "eventId"`;
 
@@ -173,10 +176,10 @@ async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> 
   // Key order makes concurrent batches that share events (resends) wait on each other instead of
   // deadlocking; the rollup trigger locks its rows in key order too.
   const unique = [...firstIndex.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, index]) => rows[index]);
-  const columns: unknown[][] = Array.from({ length: 15 }, () => new Array(unique.length));
+  const columns: unknown[][] = Array.from({ length: 16 }, () => new Array(unique.length));
   unique.forEach((row, i) => {
     const values = [randomUUID(), row.shopId, row.testId, row.arm, row.eventType, row.productId, row.variantId, row.visitorId,
-      row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString(), row.createdAt.toISOString()];
+      row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString(), row.createdAt.toISOString(), row.checkoutToken ?? null];
     values.forEach((value, column) => (columns[column][i] = value));
   });
   const result = await queryRetryingDeadlocks(pool, columns);

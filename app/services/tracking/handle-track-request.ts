@@ -210,12 +210,13 @@ async function processTrackRequest(input: TrackInput, deps: TrackingDeps): Promi
   return json(202, result);
 }
 
-/** Ids must be Shopify numeric ids (or their GIDs); a purchase needs its order, revenue and currency. */
+/** Ids must be Shopify numeric ids (or their GIDs); a purchase needs its order (its id, or the checkout
+ * token when Shopify gave no order id yet), revenue and currency. */
 function isComplete(event: TrackEvent): boolean {
   if (!numericId(event.productId)) return false;
   if (event.variantId !== undefined && event.variantId !== null && !numericId(event.variantId)) return false;
   if (event.type !== "PURCHASE") return true;
-  return numericId(event.orderId) !== null && event.revenue !== undefined && event.revenue !== null && Boolean(event.currency);
+  return (numericId(event.orderId) !== null || Boolean(event.checkoutToken)) && event.revenue !== undefined && event.revenue !== null && Boolean(event.currency);
 }
 
 function toRow(event: TrackEvent, shopId: string, arm: EventRow["arm"], now: number): EventRow {
@@ -226,7 +227,8 @@ function toRow(event: TrackEvent, shopId: string, arm: EventRow["arm"], now: num
     shopId,
     testId: event.testId,
     arm,
-    eventType: event.type,
+    // A purchase from /track is a claim: it counts only once Shopify's order confirms it (ADR 008).
+    eventType: purchase ? "PURCHASE_CLAIM" : event.type,
     productId: `gid://shopify/Product/${numericId(event.productId)}`,
     variantId: variant ? `gid://shopify/ProductVariant/${variant}` : null,
     visitorId: event.visitorId,
@@ -235,7 +237,8 @@ function toRow(event: TrackEvent, shopId: string, arm: EventRow["arm"], now: num
     // Already exact to the cent and within bounds (normalizeRevenue in the schema).
     revenue: purchase ? event.revenue! : null,
     currency: purchase ? event.currency! : null,
-    orderId: purchase ? `gid://shopify/Order/${numericId(event.orderId)}` : null,
+    orderId: purchase && numericId(event.orderId) ? `gid://shopify/Order/${numericId(event.orderId)}` : null,
+    checkoutToken: purchase ? (event.checkoutToken ?? null) : null,
     occurredAt: new Date(Math.min(now, Math.max(now - MAX_EVENT_AGE_MS, claimed))),
     createdAt: new Date(now),
   };

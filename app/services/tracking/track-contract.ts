@@ -16,6 +16,8 @@ export const MAX_LENGTH = {
   visitorId: 128,
   /** A Shopify id as a numeric string or a GID; only ≤ 20 digits survive numericId(). */
   shopifyId: 64,
+  /** Shopify's checkout token (32 hex characters today); a purchase without an order id names it. */
+  checkoutToken: 128,
   shopDomain: 255,
 } as const;
 

@@ -2,6 +2,8 @@
 // is validated as a whole (a malformed request is a 400); events one by one (a bad event is dropped and
 // counted, the rest of the batch still lands). Every string is checked for control characters before
 // it is trimmed, and revenue leaves the schema as an exact 2-decimal string within its bound.
+// A PURCHASE names its order by `orderId`, or by `checkoutToken` when Shopify gave the pixel no order id
+// yet; either way it is stored as a claim that counts only once Shopify's order confirms it (ADR 008).
 import { z } from "zod";
 import { hasControlCharacter, MAX_EVENTS_PER_REQUEST, MAX_LENGTH, MAX_LINE_INDEX, normalizeRevenue, QUANTITY_MAX, QUANTITY_MIN } from "./track-contract";
 
@@ -32,6 +34,7 @@ export const trackEventSchema = z.object({
   revenue: revenue.optional().nullable(),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code").optional().nullable(),
   orderId: shopifyId.optional().nullable(),
+  checkoutToken: id(MAX_LENGTH.checkoutToken).optional().nullable(),
   lineIndex: z.number().int().min(0).max(MAX_LINE_INDEX).optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
 });

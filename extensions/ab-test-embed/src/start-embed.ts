@@ -3,6 +3,7 @@
 // treatment's, then reveal. Every failure path reveals: a broken test must never hide a gallery.
 import { assignArm, type Arm } from "../../../app/lib/assignment";
 import { decodeExposures, encodeExposures, EXPOSURE_COOKIE, recordExposure, VISITOR_COOKIE } from "../../../app/lib/storefront-contract";
+import { isAnalyticsAllowed, syncCartAttributes, type ShopifyGlobal } from "./cart-attributes";
 import { CONFIG_ELEMENT_ID, parseEmbedConfig, type EmbedConfig } from "./embed-config";
 import { imageFileKey } from "./image-urls";
 import { mapTreatmentByControlMedia } from "./media-map";
@@ -24,7 +25,7 @@ export interface ExposureEventPayload {
 interface StorefrontWindow extends Window {
   /** Dawn's pubsub (assets/pubsub.js), a global once its deferred script ran. */
   subscribe?: (event: string, callback: () => void) => unknown;
-  Shopify?: { analytics?: { publish?: (event: string, payload: ExposureEventPayload) => void } };
+  Shopify?: ShopifyGlobal & { analytics?: { publish?: (event: string, payload: ExposureEventPayload) => void } };
 }
 
 function warn(error: unknown): void {
@@ -50,9 +51,10 @@ function readVisitorId(win: Window, secure: boolean): string {
   return visitorId;
 }
 
-function writeExposure(doc: Document, config: EmbedConfig, arm: Arm, secure: boolean): void {
-  const exposures = recordExposure(decodeExposures(readCookie(doc.cookie, EXPOSURE_COOKIE)), { product: config.test.product, testId: config.test.id, arm });
-  doc.cookie = formatCookie(EXPOSURE_COOKIE, encodeExposures(exposures), secure);
+function writeExposure(doc: Document, config: EmbedConfig, arm: Arm, secure: boolean): string {
+  const exposures = encodeExposures(recordExposure(decodeExposures(readCookie(doc.cookie, EXPOSURE_COOKIE)), { product: config.test.product, testId: config.test.id, arm }));
+  doc.cookie = formatCookie(EXPOSURE_COOKIE, exposures, secure);
+  return exposures;
 }
 
 function publishExposure(win: StorefrontWindow, payload: ExposureEventPayload): void {
@@ -159,9 +161,12 @@ export function startEmbed(win: StorefrontWindow): void {
       doc.documentElement.classList.add(HIDE_CLASS);
       timer = win.setTimeout(reveal, config.timeout);
     }
-    writeExposure(doc, config, arm, secure);
-    // Shopify's analytics object is set up by other head scripts; by DOMContentLoaded it exists.
-    whenDomReady(doc, () => publishExposure(win, { testId: config.test.id, productId: config.test.product, arm, visitorId }));
+    const exposures = writeExposure(doc, config, arm, secure);
+    // Shopify's analytics and privacy objects are set up by other head scripts; by DOMContentLoaded they exist.
+    whenDomReady(doc, () => {
+      publishExposure(win, { testId: config.test.id, productId: config.test.product, arm, visitorId });
+      if (isAnalyticsAllowed(win.Shopify)) syncCartAttributes(win, () => readCookie(doc.cookie, "cart"), visitorId, exposures);
+    });
     if (arm === "TREATMENT") runTreatment(win, config, reveal, () => revealed);
   } catch (error) {
     warn(error);

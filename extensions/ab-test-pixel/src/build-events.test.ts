@@ -76,13 +76,13 @@ describe("buildPurchaseEvents", () => {
     expect(purchase).toMatchObject({ revenue: "35.98", currency: "EUR", quantity: 2, lineIndex: 0 });
   });
 
-  it("GIVEN a checkout without an order id WHEN purchases are built THEN orderId is left out rather than invented", () => {
+  it("GIVEN a checkout without an order id WHEN purchases are built THEN orderId is left out rather than invented and the checkout token identifies the order", () => {
     const line = buildCheckoutLine({ productId: "333", variantId: "3", quantity: 1, finalLinePrice: 10 });
 
     const [purchase] = buildPurchaseEvents(buildCheckoutCompletedEvent("evt-2", [line], { orderId: null }), visitor);
 
     expect(purchase).not.toHaveProperty("orderId");
-    expect(purchase).toMatchObject({ type: "PURCHASE", revenue: "10.00" });
+    expect(purchase).toMatchObject({ type: "PURCHASE", revenue: "10.00", checkoutToken: "checkout-token-1" });
   });
 
   it.each([0, -1, 1.5])("GIVEN a line with quantity %d WHEN purchases are built THEN it is skipped", (quantity) => {

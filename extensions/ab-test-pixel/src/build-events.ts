@@ -27,6 +27,8 @@ export interface TrackEvent {
   revenue?: string;
   currency?: string;
   orderId?: string;
+  /** Sent with every purchase: /track matches the claim to Shopify's order by it when no order id is known. */
+  checkoutToken?: string;
   lineIndex?: number;
   occurredAt: string;
 }
@@ -79,6 +81,8 @@ export function buildAddToCartEvents(event: PixelEventsProductAddedToCart, visit
 export function buildPurchaseEvents(event: PixelEventsCheckoutCompleted, visitor: Visitor): TrackEvent[] {
   const checkout = event.data.checkout;
   const orderId = checkout.order?.id ?? undefined;
+  // Shopify's types allow checkout.order to be null; the token still ties the purchase to its order.
+  const checkoutToken = checkout.token ?? undefined;
   const events: TrackEvent[] = [];
   checkout.lineItems.forEach((line, lineIndex) => {
     const variant = line.variant;
@@ -94,6 +98,7 @@ export function buildPurchaseEvents(event: PixelEventsCheckoutCompleted, visitor
       revenue: formatRevenue(revenue.amount),
       ...(currency ? { currency } : {}),
       ...(orderId ? { orderId } : {}),
+      ...(checkoutToken ? { checkoutToken } : {}),
       lineIndex,
       occurredAt: event.timestamp,
     });
