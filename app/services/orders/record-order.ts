@@ -43,7 +43,8 @@ export async function recordOrder(prisma: PrismaClient, shop: string, payload: u
   const exposed = decodeExposures(exposures);
 
   return prisma.$transaction(async (tx) => {
-    // The claim trigger takes the same lock: a claim committing at the same moment waits, then sees these lines.
+    // Exclusive against the claim trigger's shared lock on the same key: a claim committing at the same
+    // moment waits, then sees these lines (or these wait, then see the claim).
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`verified-orders:${shopId}`}, 0))`;
     const stored = await tx.verifiedOrderLine.createMany({
       data: lines.map((line) => ({
