@@ -6,6 +6,7 @@
 // visitor views it once (a third of them twice), 10% add to cart, 3.3% buy. The busiest ACTIVE test has
 // run 60 days at 3,000 visitors a day. Arms alternate in the tests' 50% split.
 import type pg from "pg";
+import { EVENT_COLUMN_LIST } from "../app/services/tracking/event-columns";
 import type { FakeProduct } from "../tests/fake-shopify/catalog";
 
 const DAY_MS = 24 * 3600_000;
@@ -109,7 +110,7 @@ export async function seedAdminShop(db: pg.Client, shop: SeedShop, catalog: Fake
     if (!test.from || !test.to || test.visitors === 0) continue;
     const variants = productById.get(test.productId)!.variants.map((variant) => variant.id);
     const result = await db.query(
-      `INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, revenue, currency, "orderId", "occurredAt", "createdAt")
+      `INSERT INTO "ABTestEvent" (${EVENT_COLUMN_LIST})
        SELECT $3 || '-' || v || '-' || k, $1, $2,
          (CASE WHEN (v::bigint * 7919) % 100 < 50 THEN 'TREATMENT' ELSE 'CONTROL' END)::"Arm",
          e.type::"EventType", $4, ($5::text[])[1 + v % cardinality($5::text[])],
@@ -119,7 +120,7 @@ export async function seedAdminShop(db: pg.Client, shop: SeedShop, catalog: Fake
          CASE WHEN k = 4 THEN (19.90 + (v % 80))::numeric(12, 2) END,
          CASE WHEN k = 4 THEN 'EUR' END,
          CASE WHEN k = 4 THEN 'gid://shopify/Order/' || $3 || v END,
-         t.at, t.at
+         t.at, t.at, NULL
        FROM generate_series(0, $6::int - 1) AS v
        CROSS JOIN LATERAL (VALUES (1, 'IMPRESSION'), (2, 'IMPRESSION'), (3, 'ADD_TO_CART'), (4, 'PURCHASE')) AS e(k, type)
        CROSS JOIN LATERAL (SELECT ($7::timestamptz + ((v::float8 / $6) * $8::float8 + (k - 1) * 60) * interval '1 second') AT TIME ZONE 'UTC' AS at) AS t

@@ -23,7 +23,7 @@ import pg from "pg";
 import { createPrismaClient } from "../app/db.server";
 import { getDashboard } from "../app/services/ab-tests/get-dashboard";
 import { getTestResults } from "../app/services/ab-tests/get-test-results";
-import { listExports } from "../app/services/ab-tests/list-exports";
+import { listExports } from "../app/services/statistics-export/list-exports";
 import { readArmTotals } from "../app/services/ab-tests/read-arm-totals";
 import { readDailySeries } from "../app/services/ab-tests/read-daily-series";
 import { getPixelHealth } from "../app/services/tracking/get-pixel-health";

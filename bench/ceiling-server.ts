@@ -2,8 +2,8 @@
 // ack-after-commit, batched INSERT … ON CONFLICT DO NOTHING, and nothing else (no validation, no
 // lookups, no framework). Run as its own process by bench/track.ts.
 import http from "node:http";
-import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { insertEvents, type EventRow } from "../app/services/tracking/event-columns";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 8 });
 const shopId = process.env.CEILING_SHOP_ID!;
@@ -20,21 +20,25 @@ async function flush() {
   inFlight++;
   while (queue.length > 0) {
     const batch = queue.splice(0, 200);
-    const rows = batch.flatMap((pending) => pending.events);
-    const columns = Array.from({ length: 13 }, () => [] as unknown[]);
-    for (const event of rows) {
-      const values = [randomUUID(), shopId, testId, event.arm ?? "CONTROL", event.type, `gid://shopify/Product/${event.productId}`, event.variantId ?? null,
-        event.visitorId, event.type === "PURCHASE" ? `${event.id}:${event.lineIndex}` : event.id, event.quantity ?? 1, event.revenue ?? null, event.currency ?? null, event.occurredAt];
-      values.forEach((value, index) => columns[index].push(value));
-    }
+    const now = new Date();
+    const rows: EventRow[] = batch.flatMap((pending) => pending.events).map((event) => ({
+      shopId,
+      testId,
+      arm: (event.arm as EventRow["arm"] | undefined) ?? "CONTROL",
+      eventType: event.type as EventRow["eventType"],
+      productId: `gid://shopify/Product/${event.productId as string}`,
+      variantId: (event.variantId as string | undefined) ?? null,
+      visitorId: event.visitorId as string,
+      eventId: event.type === "PURCHASE" ? `${event.id as string}:${event.lineIndex as number}` : (event.id as string),
+      quantity: (event.quantity as number | undefined) ?? 1,
+      revenue: (event.revenue as string | undefined) ?? null,
+      currency: (event.currency as string | undefined) ?? null,
+      orderId: null,
+      occurredAt: new Date(event.occurredAt as string | number),
+      createdAt: now,
+    }));
     try {
-      const result = await pool.query(
-        `INSERT INTO "ABTestEvent" ("id","shopId","testId","arm","eventType","productId","variantId","visitorId","eventId","quantity","revenue","currency","occurredAt")
-         SELECT * FROM unnest($1::text[],$2::text[],$3::text[],$4::"Arm"[],$5::"EventType"[],$6::text[],$7::text[],$8::text[],$9::text[],$10::int[],$11::numeric[],$12::text[],$13::timestamp[])
-         ON CONFLICT ("shopId","eventId") DO NOTHING`,
-        columns,
-      );
-      let remaining = result.rowCount ?? 0;
+      let remaining = await insertEvents(pool, rows);
       for (const pending of batch) {
         const stored = Math.min(remaining, pending.events.length);
         remaining -= stored;

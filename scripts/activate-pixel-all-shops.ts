@@ -1,4 +1,4 @@
-// `npm run activate:pixels`: points every ACTIVE shop's web pixel at this deployment (SHOPIFY_APP_URL),
+// `bun run activate:pixels`: points every ACTIVE shop's web pixel at this deployment (SHOPIFY_APP_URL),
 // creating it where it is missing. Run after moving the app to a new URL, or for shops installed
 // before the install hook activated pixels. One shop's failure never stops the others.
 import { getEnv } from "../app/env.server";
@@ -8,7 +8,7 @@ import { findActiveShops } from "../app/services/shopify/find-active-shops";
 import { createShopAdminClient } from "../app/services/shopify/shop-admin-client";
 import { fail, finishScript, ok, parseFlags, startScript } from "./lib/script-runtime";
 
-const HELP = `Usage: npm run activate:pixels -- [--shop DOMAIN] [--debug]
+const HELP = `Usage: bun run activate:pixels -- [--shop DOMAIN] [--debug]
 
 Creates the app's web pixel on every ACTIVE shop, or updates it when its settings differ from
 app_url = SHOPIFY_APP_URL, enabled "true", debug "false". Prints one ✓/✗ line per shop.

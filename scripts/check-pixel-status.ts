@@ -1,4 +1,4 @@
-// `npm run check:pixels`: is every ACTIVE shop's web pixel there, pointed at this deployment and
+// `bun run check:pixels`: is every ACTIVE shop's web pixel there, pointed at this deployment and
 // delivering? Reads the pixel from the Admin API and the event counts from the database; changes nothing.
 import { getEnv } from "../app/env.server";
 import { readWebPixelStatus } from "../app/services/shopify/activate-web-pixel";
@@ -8,7 +8,7 @@ import { createShopAdminClient } from "../app/services/shopify/shop-admin-client
 import { getPixelHealth } from "../app/services/tracking/get-pixel-health";
 import { fail, finishScript, ok, parseFlags, startScript } from "./lib/script-runtime";
 
-const HELP = `Usage: npm run check:pixels -- [--shop DOMAIN]
+const HELP = `Usage: bun run check:pixels -- [--shop DOMAIN]
 
 For every ACTIVE shop: does the web pixel exist, what are its settings (app_url, enabled, debug), how
 many tests are ACTIVE, how many events arrived in the last 24 h and 7 d, and when the last one did.
@@ -54,7 +54,7 @@ for (const shop of shops) {
     pixel = !status.exists
       ? "no web pixel"
       : `pixel ${status.pixelId} (app_url ${String(settings?.app_url ?? "unset")}, enabled ${String(settings?.enabled ?? "unset")}, debug ${String(settings?.debug ?? "unset")})`;
-    problems = status.problems.length > 0 ? [...status.problems.map((problem) => `${problem} (fix: npm run activate:pixels)`), ...quiet] : quiet;
+    problems = status.problems.length > 0 ? [...status.problems.map((problem) => `${problem} (fix: bun run activate:pixels)`), ...quiet] : quiet;
   } catch (error) {
     pixel = "pixel unknown";
     problems = [describeAdminFailure(error), ...quiet];

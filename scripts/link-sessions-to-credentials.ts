@@ -1,4 +1,4 @@
-// `npm run link:sessions`: links offline sessions that have no Session.shopId to their shop's
+// `bun run link:sessions`: links offline sessions that have no Session.shopId to their shop's
 // credential, asking the Admin API (with each session's token) for the shop's myshopify and primary
 // domains so credentials configured under a custom domain are found too.
 import { getEnv } from "../app/env.server";
@@ -6,7 +6,7 @@ import { createAdminClient } from "../app/services/shopify/admin-client";
 import { linkSessions } from "../app/services/shopify/link-sessions";
 import { fail, finishScript, ok, parseFlags, startScript } from "./lib/script-runtime";
 
-const HELP = `Usage: npm run link:sessions -- [--shop DOMAIN] [--dry-run]
+const HELP = `Usage: bun run link:sessions -- [--shop DOMAIN] [--dry-run]
 
 For every offline session not yet linked to a shop: reads the shop's myshopifyDomain and primary
 domain from the Admin API, finds the ShopCredential configured under either, sets Session.shopId and

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { authenticateShop, orNotFound } from "../admin.server";
 import prisma from "../db.server";
-import { openExportFile } from "../services/ab-tests/open-export-file";
+import { openExportFile } from "../services/statistics-export/open-export-file";
 import { getObjectStore } from "../storage.server";
 
 const paramsSchema = z.object({ exportId: z.string().min(1).max(64), format: z.enum(["csv", "json"]) });

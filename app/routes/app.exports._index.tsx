@@ -6,7 +6,7 @@ import { authenticateShop } from "../admin.server";
 import { DownloadButton } from "../components/download-button";
 import { EmptyMessage } from "../components/empty-message";
 import prisma from "../db.server";
-import { listExports } from "../services/ab-tests/list-exports";
+import { listExports } from "../services/statistics-export/list-exports";
 
 const querySchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) });
 

@@ -3,6 +3,7 @@
 // like production traffic — interleaved across shops in arrival order, so each shop's rows are spread
 // over the whole table as they are after a real day of /track inserts.
 import type pg from "pg";
+import { EVENT_COLUMN_LIST } from "../../app/services/tracking/event-columns";
 import type { FakeProduct } from "../../tests/fake-shopify/catalog";
 
 export interface SeededShop {
@@ -71,7 +72,7 @@ async function insertTests(db: pg.Client, day: string, tests: { shopId: string; 
  * its variants once, so every seeded variant appears in the day.
  * `variantIds[s]` lists shop s's tested variants; `productIds[s]` and `testIds[s]` run parallel to it.
  */
-async function insertEvents(
+async function insertGeneratedEvents(
   db: pg.Client,
   window: { from: string; seconds: number },
   shops: { shopId: string; events: number; variantIds: string[]; productIds: string[]; testIds: string[] }[],
@@ -106,8 +107,7 @@ async function insertEvents(
               1 + floor(random() * 3)::int AS purchase_quantity
        FROM raw JOIN v ON v.n = raw.vn
      )
-     INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId",
-                                quantity, revenue, currency, "orderId", "occurredAt", "createdAt")
+     INSERT INTO "ABTestEvent" (${EVENT_COLUMN_LIST})
      SELECT gen_random_uuid()::text, shop_id, test_id,
             (CASE WHEN hashtext(test_id || visitor_id) & 1 = 0 THEN 'CONTROL' ELSE 'TREATMENT' END)::"Arm",
             event_type::"EventType", product_id, variant_id, visitor_id,
@@ -118,7 +118,8 @@ async function insertEvents(
             -- ~0.6 orders per purchase line: many orders have several lines, possibly of different products.
             CASE WHEN event_type = 'PURCHASE' THEN 'gid://shopify/Order/' || (shop_no * 100000000 + floor(random() * greatest(1, events * 0.018))::bigint) END,
             created_at - make_interval(secs => floor(random() * 5000) / 1000.0),
-            created_at
+            created_at,
+            NULL
      FROM e
      ORDER BY created_at`,
     [
@@ -161,7 +162,7 @@ export async function seedTrafficShops(db: pg.Client, options: TrafficOptions): 
     options.day,
     shops.flatMap((shop) => shop.testIds.filter((_, index) => index % options.variantsPerProduct === 0).map((testId, index) => ({ shopId: shop.shopId, productId: shop.productIds[index * options.variantsPerProduct], testId }))),
   );
-  await insertEvents(db, { from: `${options.day} 00:00:00`, seconds: DAY_SECONDS }, shops);
+  await insertGeneratedEvents(db, { from: `${options.day} 00:00:00`, seconds: DAY_SECONDS }, shops);
   return { shops: shops.map(({ shopId, shopDomain, events }) => ({ shopId, shopDomain, events })), variants: shops.reduce((sum, shop) => sum + shop.variantIds.length, 0) };
 }
 
@@ -187,7 +188,7 @@ export async function seedExportShop(
   const tests = tested.map((product, index) => ({ shopId, productId: product.id, testId: `${shopId}-test-${index}` }));
   await insertTests(db, options.day, tests);
   const variants = tested.flatMap((product, index) => product.variants.map((variant) => ({ variantId: variant.id, productId: product.id, testId: tests[index].testId })));
-  await insertEvents(db, { from: `${options.day} 00:00:00`, seconds: DAY_SECONDS }, [
+  await insertGeneratedEvents(db, { from: `${options.day} 00:00:00`, seconds: DAY_SECONDS }, [
     { shopId, events: options.events, variantIds: variants.map((v) => v.variantId), productIds: variants.map((v) => v.productId), testIds: variants.map((v) => v.testId) },
   ]);
   return { shopId, shopDomain, events: options.events, accessToken, catalog: options.catalog, testedProductIds: tested.map((product) => product.id) };
@@ -200,9 +201,9 @@ export async function seedExportShop(
 export async function seedNeighbouringDays(db: pg.Client, day: string, perSide: number) {
   for (const side of ["before", "after"] as const) {
     await db.query(
-      `INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, "occurredAt", "createdAt")
+      `INSERT INTO "ABTestEvent" (${EVENT_COLUMN_LIST})
        SELECT gen_random_uuid()::text, e."shopId", e."testId", e.arm, e."eventType", e."productId", e."variantId", e."visitorId",
-              $3 || '-' || e."eventId", e.quantity, t.at, t.at
+              $3 || '-' || e."eventId", e.quantity, NULL, NULL, NULL, t.at, t.at, NULL
        FROM (SELECT * FROM "ABTestEvent"
              WHERE "eventType" = 'IMPRESSION' AND "createdAt" >= $1::timestamp AND "createdAt" < $1::timestamp + interval '1 day'
              ORDER BY "createdAt" LIMIT $2) AS e

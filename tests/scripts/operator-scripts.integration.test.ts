@@ -65,9 +65,9 @@ const lineFor = (run: ScriptRun, domain: string) => run.lines.filter((line) => l
 
 describe("operator scripts", () => {
   it.each([
-    { script: "link-sessions.ts", usage: "npm run link:sessions", flags: ["--shop", "--dry-run"] },
-    { script: "check-pixel-status.ts", usage: "npm run check:pixels", flags: ["--shop"] },
-    { script: "activate-pixels.ts", usage: "npm run activate:pixels", flags: ["--shop", "--debug"] },
+    { script: "link-sessions-to-credentials.ts", usage: "bun run link:sessions", flags: ["--shop", "--dry-run"] },
+    { script: "check-pixel-status.ts", usage: "bun run check:pixels", flags: ["--shop"] },
+    { script: "activate-pixel-all-shops.ts", usage: "bun run activate:pixels", flags: ["--shop", "--debug"] },
   ])("GIVEN --help WHEN $script runs THEN it prints its usage and exits 0; an unknown flag exits 2", async ({ script, usage, flags }) => {
     const [help, unknown] = await Promise.all([runScript(script, ["--help"]), runScript(script, ["--frobnicate"])]);
 
@@ -81,7 +81,7 @@ describe("operator scripts", () => {
   it("GIVEN two shops, one lacking write_pixels WHEN activate:pixels runs THEN the other is activated, the first gets ✗ with the scope to grant, and it exits 1", async () => {
     const [good, denied] = await Promise.all([installedShop(), installedShop({ grantedScopes: ["read_products", "read_customer_events"] })]);
 
-    const run = await runScript("activate-pixels.ts", ["--shop", good.shopDomain, "--shop", denied.shopDomain]);
+    const run = await runScript("activate-pixel-all-shops.ts", ["--shop", good.shopDomain, "--shop", denied.shopDomain]);
 
     expect(run.code).toBe(1);
     expect(lineFor(run, good.shopDomain)).toEqual([
@@ -92,7 +92,7 @@ describe("operator scripts", () => {
     expect(JSON.parse(fake.getShop(good.shopDomain).pixel!.settings)).toEqual(HEALTHY);
     expect(fake.getShop(denied.shopDomain).pixel).toBeNull();
 
-    const again = await runScript("activate-pixels.ts", ["--shop", good.shopDomain]);
+    const again = await runScript("activate-pixel-all-shops.ts", ["--shop", good.shopDomain]);
 
     expect(again.code).toBe(0);
     expect(lineFor(again, good.shopDomain)).toEqual([expect.stringMatching(/^✓ .*: unchanged web pixel /)]);
@@ -103,7 +103,7 @@ describe("operator scripts", () => {
     const shop = await installedShop({ pixelSettings: { ...HEALTHY, app_url: "https://old.example.com" } });
     const unknown = uniqueShopDomain("nowhere");
 
-    const run = await runScript("activate-pixels.ts", ["--shop", `https://${shop.shopDomain}/`, "--shop", unknown]);
+    const run = await runScript("activate-pixel-all-shops.ts", ["--shop", `https://${shop.shopDomain}/`, "--shop", unknown]);
 
     expect(run.code).toBe(1);
     expect(lineFor(run, shop.shopDomain)).toEqual([expect.stringContaining(`updated web pixel`)]);
@@ -146,7 +146,7 @@ describe("operator scripts", () => {
       ),
     ]);
     expect(lineFor(run, oldUrl.shopDomain)).toEqual([
-      expect.stringMatching(/^✗ .*app_url https:\/\/old\.example\.com.*0 ACTIVE tests.* — app_url is "https:\/\/old\.example\.com" but the app runs at .*npm run activate:pixels/),
+      expect.stringMatching(/^✗ .*app_url https:\/\/old\.example\.com.*0 ACTIVE tests.* — app_url is "https:\/\/old\.example\.com" but the app runs at .*bun run activate:pixels/),
     ]);
     expect(lineFor(run, missing.shopDomain)).toEqual([expect.stringMatching(/^✗ .*: no web pixel; 0 ACTIVE tests; events 24h 0, 7d 0, last never — no web pixel on the shop/)]);
     expect(lineFor(run, silent.shopDomain)).toEqual([expect.stringMatching(/^✗ .*: pixel .*; 1 ACTIVE test; events 24h 0, 7d 0, last never — ACTIVE tests but no event in the last 24 h$/)]);
@@ -169,7 +169,7 @@ describe("operator scripts", () => {
       await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, accessToken: `shpat_test_${domain}` } });
     }
 
-    const dryRun = await runScript("link-sessions.ts", ["--shop", custom, "--dry-run"]);
+    const dryRun = await runScript("link-sessions-to-credentials.ts", ["--shop", custom, "--dry-run"]);
 
     expect(dryRun.code).toBe(0);
     expect(dryRun.lines).toEqual([
@@ -178,7 +178,7 @@ describe("operator scripts", () => {
     ]);
     expect((await prisma.session.findUniqueOrThrow({ where: { id: `offline_${custom}` } })).shopId).toBeNull();
 
-    const run = await runScript("link-sessions.ts", ["--shop", custom, "--shop", orphan]);
+    const run = await runScript("link-sessions-to-credentials.ts", ["--shop", custom, "--shop", orphan]);
 
     expect(run.code).toBe(1);
     expect(lineFor(run, custom)).toEqual([`✓ ${custom}: linked to credential ${customDomain} (filled myshopifyDomain, primaryDomain, ianaTimezone, currencyCode)`]);
@@ -186,7 +186,7 @@ describe("operator scripts", () => {
     expect(run.lines.at(-1)).toBe("link:sessions: 2 unlinked sessions — 1 linked, 1 not linked, 0 failed");
     expect((await prisma.session.findUniqueOrThrow({ where: { id: `offline_${custom}` } })).shopId).toBe(credential.id);
 
-    const rerun = await runScript("link-sessions.ts", ["--shop", custom]);
+    const rerun = await runScript("link-sessions-to-credentials.ts", ["--shop", custom]);
 
     expect(rerun.code).toBe(0);
     expect(rerun.lines[0]).toBe(`✓ no unlinked offline sessions for ${custom}`);

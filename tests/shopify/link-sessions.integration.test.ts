@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { createAdminClient, type AdminSession } from "../../app/services/shopify/admin-client";
@@ -118,6 +119,24 @@ describe("linkSessions", () => {
     });
     expect(byShop.get(healthy.domain)).toMatchObject({ status: "linked", shopId: credential.id });
     expect(await shopIdOf(revoked.sessionId)).toBeNull();
+  });
+
+  it("GIVEN an unreachable Admin API THEN the failure names SHOPIFY_ADMIN_API_ORIGIN in its hint", async () => {
+    const { domain, sessionId } = await unlinkedShop();
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const unreachable = (session: AdminSession) => createAdminClient(session, { origin: `http://127.0.0.1:${closedPort}`, sleep: async () => {} });
+
+    const outcomes = await linkSessions(prisma, unreachable, { shops: [domain] });
+
+    expect(outcomes).toEqual([
+      { sessionId, sessionShop: domain, status: "failed", error: expect.stringMatching(/unreachable after 5 tries.*SHOPIFY_ADMIN_API_ORIGIN/) },
+    ]);
+    expect(await shopIdOf(sessionId)).toBeNull();
   });
 
   it("GIVEN an already linked session and an online session THEN neither is touched", async () => {

@@ -10,9 +10,11 @@ import { analyzeTest } from "../../app/lib/statistics";
 import { CSV_COLUMNS } from "../../app/services/statistics-export/export-formatter.service";
 import type { TestSection } from "../../app/services/statistics-export/read-test-sections";
 import { exportShopDay } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
+import { insertEvents } from "../../app/services/tracking/event-columns";
 import { getObjectStore } from "../../app/storage.server";
 import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
 import { createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
+import { prismaQueryable } from "../support/events";
 
 const DAY = "2026-11-23";
 
@@ -128,13 +130,17 @@ function generateClaims(shop: ExportShop): { claims: RawEvent[]; lines: OrderLin
 
 /** Stores events as /track would: bots never reach the table, a repeated event id is stored once. */
 async function storeEvents(shop: ExportShop, events: RawEvent[]) {
-  for (const event of events.filter((candidate) => !candidate.bot)) {
-    await prisma.$executeRaw`
-      INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, revenue, currency, "orderId", "checkoutToken", "occurredAt", "createdAt")
-      VALUES (gen_random_uuid()::text, ${shop.shopId}, ${shop.testId}, ${event.arm}::"Arm", ${event.type}::"EventType", ${event.productId}, ${event.variantId}, ${event.visitorId},
-        ${event.eventId}, ${event.quantity}, ${event.revenue}::numeric, ${event.revenue ? "EUR" : null}, ${event.orderId}, ${event.checkoutToken ?? null}, ${event.createdAt}, ${event.createdAt})
-      ON CONFLICT ("shopId", "eventId") DO NOTHING`;
-  }
+  const rows = events
+    .filter((candidate) => !candidate.bot)
+    .map(({ type, bot: _bot, ...event }) => ({
+      ...event,
+      shopId: shop.shopId,
+      testId: shop.testId,
+      eventType: type,
+      currency: event.revenue ? "EUR" : null,
+      occurredAt: event.createdAt,
+    }));
+  await insertEvents(prismaQueryable(prisma), rows);
 }
 
 async function storeOrderLines(shop: ExportShop, lines: OrderLineFixture[]) {

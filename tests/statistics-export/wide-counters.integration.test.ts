@@ -11,6 +11,7 @@ import prisma from "../../app/db.server";
 import { exportShopDay } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
 import { getObjectStore } from "../../app/storage.server";
 import { QUANTITY_MAX, REVENUE_MAX_CENTS } from "../../app/services/tracking/track-contract";
+import { EVENT_COLUMN_LIST } from "../../app/services/tracking/event-columns";
 import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
 import { createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
 
@@ -44,8 +45,7 @@ beforeAll(async () => {
   variantId = shop.catalog[0].variants[0].id;
   const insert = (select: string) =>
     prisma.$executeRawUnsafe(
-      `INSERT INTO "ABTestEvent" (id, "shopId", "testId", arm, "eventType", "productId", "variantId", "visitorId", "eventId", quantity, revenue, currency, "orderId", "occurredAt", "createdAt")
-       ${select}`,
+      `INSERT INTO "ABTestEvent" (${EVENT_COLUMN_LIST}) ${select}`,
       shop.shopId,
       shop.testId,
       shop.testedProductId,
@@ -53,13 +53,13 @@ beforeAll(async () => {
       AT,
     );
   // Every purchase line at the accepted maximum, each its own buyer and order.
-  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'PURCHASE', $3, $4, 'buyer-' || i, 'max-' || i || ':0', ${QUANTITY_MAX}, ${decimal(REVENUE_MAX_CENTS, 2)}, 'EUR', 'gid://shopify/Order/' || i, $5, $5
+  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'PURCHASE', $3, $4, 'buyer-' || i, 'max-' || i || ':0', ${QUANTITY_MAX}, ${decimal(REVENUE_MAX_CENTS, 2)}, 'EUR', 'gid://shopify/Order/' || i, $5, $5, NULL
      FROM generate_series(1, ${MAX_ACCEPTED_LINES}) AS i`);
   // One buyer with lines at the columns' own maxima.
-  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'PURCHASE', $3, $4, 'big-buyer', 'huge-' || i || ':0', ${INT_MAX}, ${decimal(COLUMN_MAX_REVENUE_CENTS, 2)}, 'EUR', 'gid://shopify/Order/huge-' || i, $5, $5
+  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'PURCHASE', $3, $4, 'big-buyer', 'huge-' || i || ':0', ${INT_MAX}, ${decimal(COLUMN_MAX_REVENUE_CENTS, 2)}, 'EUR', 'gid://shopify/Order/huge-' || i, $5, $5, NULL
      FROM generate_series(1, ${HUGE_LINES}) AS i`);
-  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'IMPRESSION', $3, $4, 'viewer', 'view-1', 1, NULL, NULL, NULL, $5, $5`);
-  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'ADD_TO_CART', $3, $4, 'viewer', 'cart-' || i, 1, NULL, NULL, NULL, $5, $5
+  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'IMPRESSION', $3, $4, 'viewer', 'view-1', 1, NULL, NULL, NULL, $5, $5, NULL`);
+  await insert(`SELECT gen_random_uuid()::text, $1, $2, 'CONTROL', 'ADD_TO_CART', $3, $4, 'viewer', 'cart-' || i, 1, NULL, NULL, NULL, $5, $5, NULL
      FROM generate_series(1, ${ADD_TO_CARTS}) AS i`);
 }, 120_000);
 afterAll(() => fake?.close());

@@ -11,7 +11,7 @@ import {
   ObjectStoreRequestError,
   type InvalidObjectKeyReason,
   type ObjectStore,
-} from "./object-store";
+} from "../../app/services/storage/object-store";
 
 export interface ObjectStoreHarness {
   store: ObjectStore;

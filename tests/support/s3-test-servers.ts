@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import type { S3ObjectStoreConfig } from "./s3-object-store";
+import type { S3ObjectStoreConfig } from "../../app/services/storage/s3-object-store";
 
 export interface S3TestServer {
   endpoint: string;

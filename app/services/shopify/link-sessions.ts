@@ -107,8 +107,12 @@ export function describeAdminFailure(error: unknown): string {
     const hint = HTTP_HINTS[error.details.status];
     return hint ? `${error.message}: ${hint}` : error.message;
   }
-  if (error instanceof AdminApiError && (error.code === "THROTTLED" || error.code === "NETWORK")) {
+  if (error instanceof AdminApiError && error.code === "THROTTLED") {
     return `${error.message} (gave up after ${error.details.tries} tries; run again later)`;
+  }
+  if (error instanceof AdminApiError && error.code === "NETWORK") {
+    // Locally the usual cause is SHOPIFY_ADMIN_API_ORIGIN pointing at a fake API that is not running.
+    return `${error.message} (Admin API unreachable after ${error.details.tries} tries: check the network, or SHOPIFY_ADMIN_API_ORIGIN if set)`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 // afterAuth: record the shop, then make sure its web pixel points at this app. The pixel is best
 // effort: a shop that has not granted the pixel scopes yet must still be able to install and open the
-// app, and operators repair pixels later with `npm run activate:pixels`.
+// app, and operators repair pixels later with `bun run activate:pixels`.
 import type { PrismaClient, ShopCredential } from "@prisma/client";
 import type { AdminClient } from "./admin-client";
 import { activateWebPixel, type ActivateWebPixelResult } from "./activate-web-pixel";

@@ -2,7 +2,7 @@
 // through the authenticated admin.
 import type { PrismaClient } from "@prisma/client";
 import type { ObjectStore } from "../storage/object-store";
-import { NotFoundError } from "./ab-test-errors";
+import { NotFoundError } from "../ab-tests/ab-test-errors";
 
 export async function openExportFile(prisma: PrismaClient, objects: ObjectStore, shopId: string, exportId: string, format: "csv" | "json") {
   const row = await prisma.statisticsExport.findFirst({ where: { id: exportId, shopId, status: "COMPLETED" }, select: { date: true, csvKey: true, jsonKey: true } });

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFilesystemObjectStore } from "./filesystem-object-store";
-import { createGeneratedStream, readStream } from "./object-store.contract";
+import { createGeneratedStream, readStream } from "../../../tests/support/object-store-contract";
 import { ObjectNotFoundError, ObjectStoreRequestError, type ObjectStore } from "./object-store";
 
 async function listFiles(root: string): Promise<string[]> {

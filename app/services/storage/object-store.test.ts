@@ -6,9 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { createFilesystemObjectStore } from "./filesystem-object-store";
-import { describeObjectStoreContract } from "./object-store.contract";
+import { describeObjectStoreContract } from "../../../tests/support/object-store-contract";
 import { createS3ObjectStore } from "./s3-object-store";
-import { startS3rver, type S3TestServer } from "./s3-test-servers";
+import { startS3rver, type S3TestServer } from "../../../tests/support/s3-test-servers";
 
 describeObjectStoreContract("filesystem", async () => {
   const directory = await mkdtemp(path.join(os.tmpdir(), "object-store-fs-"));

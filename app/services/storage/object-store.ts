@@ -1,6 +1,6 @@
 // The storage seam for statistics exports and product image backups. Two drivers implement it
 // (local filesystem for development and single-node installs, S3 API for Cloudflare R2) and one
-// contract suite (object-store.contract.ts) holds both to the same observable behaviour, so
+// contract suite (tests/support/object-store-contract.ts) holds both to the same observable behaviour, so
 // code written against this interface never needs to know which one it got.
 import type { Readable } from "node:stream";
 

@@ -1,7 +1,7 @@
 // S3-driver behaviour the shared contract cannot express: retries and error surfacing (through
 // a proxy that answers 500 on demand), the wire format of streamed uploads, and pagination.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createGeneratedStream, readStream, sha256Hex } from "./object-store.contract";
+import { createGeneratedStream, readStream, sha256Hex } from "../../../tests/support/object-store-contract";
 import { ObjectNotFoundError, ObjectStoreRequestError, type ObjectStore } from "./object-store";
 import { createS3ObjectStore, type S3ObjectStoreConfig } from "./s3-object-store";
 import {
@@ -10,7 +10,7 @@ import {
   type FaultInjectingProxy,
   type RecordedRequest,
   type S3TestServer,
-} from "./s3-test-servers";
+} from "../../../tests/support/s3-test-servers";
 
 const MiB = 1024 * 1024;
 

@@ -6,30 +6,11 @@
 // database sheds load (`DatabaseUnavailableError` → 503) instead of piling up requests that are
 // answered late or never; and a merged INSERT that fails on its data is retried in parts (halves,
 // then quarters…), so only the request whose rows Postgres refuses gets an error (`RowsRejectedError`).
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { eventColumnArrays, INSERT_EVENTS_SQL, type EventRow } from "./event-columns";
 import { DatabaseUnavailableError, isDataError, RowsRejectedError } from "./tracking-errors";
 
-export interface EventRow {
-  shopId: string;
-  testId: string;
-  arm: "CONTROL" | "TREATMENT";
-  // /track writes claims (PURCHASE_CLAIM); PURCHASE rows come from Shopify's orders (ADR 008), or seeds and tests.
-  eventType: "IMPRESSION" | "ADD_TO_CART" | "PURCHASE" | "PURCHASE_CLAIM";
-  productId: string;
-  variantId: string | null;
-  visitorId: string;
-  eventId: string;
-  quantity: number;
-  revenue: string | null;
-  currency: string | null;
-  orderId: string | null;
-  /** A purchase claim without an order id names its checkout (ADR 008). */
-  checkoutToken?: string | null;
-  occurredAt: Date;
-  /** Server time when the event was received: the day it counts for. */
-  createdAt: Date;
-}
+export type { EventRow } from "./event-columns";
 
 export interface EventWriter {
   /** Resolves, once committed, with `true` for each row stored and `false` for each duplicate. */
@@ -54,13 +35,8 @@ interface Submission {
   reject(error: unknown): void;
 }
 
-// One row per array element; timestamps are UTC ISO strings (the columns have no zone).
-const INSERT_SQL = `
-  INSERT INTO "ABTestEvent" ("id", "shopId", "testId", "arm", "eventType", "productId", "variantId", "visitorId",
-    "eventId", "quantity", "revenue", "currency", "orderId", "occurredAt", "createdAt", "checkoutToken")
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::"Arm"[], $5::"EventType"[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::int[], $11::numeric[], $12::text[], $13::text[], $14::timestamp[], $15::timestamp[], $16::text[])
-  ON CONFLICT ("shopId", "eventId") DO NOTHING
+// Built once at module load: the shared column list, plus which rows were new (duplicates are not returned).
+const INSERT_SQL = `${INSERT_EVENTS_SQL}
   RETURNING "shopId", "eventId"`;
 
 const keyOf = (row: Pick<EventRow, "shopId" | "eventId">) => `${row.shopId}\u0000${row.eventId}`;
@@ -176,13 +152,7 @@ async function insertBatch(pool: pg.Pool, rows: EventRow[]): Promise<boolean[]> 
   // Key order makes concurrent batches that share events (resends) wait on each other instead of
   // deadlocking; the rollup trigger locks its rows in key order too.
   const unique = [...firstIndex.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, index]) => rows[index]);
-  const columns: unknown[][] = Array.from({ length: 16 }, () => new Array(unique.length));
-  unique.forEach((row, i) => {
-    const values = [randomUUID(), row.shopId, row.testId, row.arm, row.eventType, row.productId, row.variantId, row.visitorId,
-      row.eventId, row.quantity, row.revenue, row.currency, row.orderId, row.occurredAt.toISOString(), row.createdAt.toISOString(), row.checkoutToken ?? null];
-    values.forEach((value, column) => (columns[column][i] = value));
-  });
-  const result = await queryRetryingDeadlocks(pool, columns);
+  const result = await queryRetryingDeadlocks(pool, eventColumnArrays(unique));
   const inserted = new Set(result.rows.map(keyOf));
   return rows.map((row, index) => firstIndex.get(keyOf(row)) === index && inserted.has(keyOf(row)));
 }
