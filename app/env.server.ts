@@ -5,9 +5,6 @@ import { z } from "zod";
 import { parseTrustedProxies } from "./services/tracking/track-contract";
 import { createKeyring, decodeEncryptionKey, parseKeyList, type Keyring } from "./services/shopify/secret-box";
 
-/** Admin API version pinned once for the whole app (REST/GraphQL clients, fake API, schema checks). */
-export const ADMIN_API_VERSION = "2026-10";
-
 const LOCAL_DEFAULTS = {
   SHOPIFY_API_KEY: "local-dev-api-key",
   SHOPIFY_API_SECRET: "local-dev-api-secret",

@@ -5,12 +5,13 @@
 // could otherwise sign a token for another shop and have its own credential accept it.
 import "@shopify/shopify-app-remix/adapters/node";
 import { createHash } from "node:crypto";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { getEnv } from "./env.server";
 import { jsonError } from "./lib/api-error";
 import { createAdminClient } from "./services/shopify/admin-client";
+import { LIBRARY_API_VERSION } from "./services/shopify/admin-api-version";
 import { onShopInstalled } from "./services/shopify/on-shop-installed";
 import { isSignedWith, readSessionToken, readTokenDest } from "./services/shopify/session-token";
 import { findShopCredential, readCredentialSecretForRequest } from "./services/shopify/shop-credentials";
@@ -25,7 +26,7 @@ function buildShopifyApp(apiKey: string, apiSecretKey: string, distribution: App
   return shopifyApp({
     apiKey,
     apiSecretKey,
-    apiVersion: ApiVersion.October26,
+    apiVersion: LIBRARY_API_VERSION,
     scopes: env.scopes,
     appUrl: env.SHOPIFY_APP_URL,
     authPathPrefix: "/auth",
@@ -182,4 +183,4 @@ function loginShop(request: Request): string | null {
 }
 
 export { sessionStorage };
-export const apiVersion = ApiVersion.October26;
+export const apiVersion = LIBRARY_API_VERSION;

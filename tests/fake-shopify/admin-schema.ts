@@ -12,8 +12,9 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
+import { ADMIN_API_VERSION } from "../../app/services/shopify/admin-api-version";
 
-export const DEFAULT_ADMIN_API_VERSION = "2026-10";
+export const DEFAULT_ADMIN_API_VERSION: string = ADMIN_API_VERSION;
 
 const schemasByVersion = new Map<string, GraphQLSchema>();
 

@@ -157,6 +157,14 @@ const queryRootResolvers: TypeResolvers = {
     const sortKey = sortKeyBy(VARIANT_SORT_VALUES, args.sortKey ?? "ID", (r) => r.variant.id);
     return paginate(matches, args, sortKey, (r) => toVariantSource(r.variant, r.product));
   },
+  productVariantsCount: (_root: unknown, args: { limit?: number | null; query?: string | null }, context: RequestContext, info: GraphQLResolveInfo) => {
+    requireScopes(context, info, READ_PRODUCTS);
+    const all = context.shop.products.flatMap((product) => product.variants.map((variant) => ({ variant, product })));
+    const count = searchRecords(context, info, all, args.query, VARIANT_SEARCH_FIELDS, ["title", "sku"]).length;
+    // Shopify counts up to `limit` (default 10,000; null: no limit) and says AT_LEAST past it.
+    const limit = args.limit === undefined ? 10_000 : args.limit;
+    return limit !== null && count > limit ? { count: limit, precision: "AT_LEAST" } : countOf(count);
+  },
   node: (_root: unknown, args: { id: string }, context: RequestContext, info: GraphQLResolveInfo) => {
     requireScopes(context, info, READ_PRODUCTS);
     assertGlobalId(args.id);

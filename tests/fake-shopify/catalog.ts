@@ -72,6 +72,8 @@ export interface FakeShopSeed {
   pixelSettings?: Record<string, unknown>;
   /** How long an asynchronous job (productReorderMedia) takes to run; default DEFAULT_JOB_DURATION_MS. */
   jobDurationMs?: number;
+  /** How long its bulk operations run (ms); default DEFAULT_BULK_DURATION_MS. */
+  bulkDurationMs?: number;
   /** The settings definition of the app's pixel extension; when absent any JSON object is accepted. */
   pixelSettingsFields?: Record<string, PixelSettingsFieldType>;
 }

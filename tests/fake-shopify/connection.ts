@@ -87,6 +87,19 @@ function requirePageSize(args: ConnectionArgs): void {
   }
 }
 
+// A bulk operation reads connections whole (no page size needed, no 250 cap): set while one runs.
+let unpagedDepth = 0;
+
+/** Runs `read` (a synchronous GraphQL execution) with connections answering without page limits, as in a bulk query. */
+export function readUnpaged<T>(read: () => T): T {
+  unpagedDepth++;
+  try {
+    return read();
+  } finally {
+    unpagedDepth--;
+  }
+}
+
 /** Pages through `records` ordered ascending by `sortKeyOf` (descending when `args.reverse`). */
 export function paginate<R, N>(
   records: readonly R[],
@@ -94,7 +107,7 @@ export function paginate<R, N>(
   sortKeyOf: (record: R) => SortKey,
   toNode: (record: R) => N,
 ): Connection<N> {
-  requirePageSize(args);
+  if (unpagedDepth === 0) requirePageSize(args);
   const direction = args.reverse ? -1 : 1;
   const keyed = records
     .map((record) => ({ record, key: sortKeyOf(record) }))

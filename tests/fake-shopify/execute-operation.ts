@@ -12,14 +12,16 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { appDataResolvers } from "./app-data-resolvers";
+import { bulkResolvers } from "./bulk-operations";
 import { catalogResolvers } from "./catalog-resolvers";
 import type { RequestContext, TypeResolvers } from "./request-context";
 
 const RESOLVERS: Readonly<Record<string, TypeResolvers>> = {
   ...catalogResolvers,
   ...appDataResolvers,
-  QueryRoot: { ...catalogResolvers.QueryRoot, ...appDataResolvers.QueryRoot },
-  Mutation: { ...catalogResolvers.Mutation, ...appDataResolvers.Mutation },
+  ...bulkResolvers,
+  QueryRoot: { ...catalogResolvers.QueryRoot, ...appDataResolvers.QueryRoot, ...bulkResolvers.QueryRoot },
+  Mutation: { ...catalogResolvers.Mutation, ...appDataResolvers.Mutation, ...bulkResolvers.Mutation },
 };
 
 function resolveField(source: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo): unknown {
@@ -33,6 +35,13 @@ function resolveField(source: unknown, args: Record<string, unknown>, context: R
   throw new GraphQLError(`fake-shopify does not implement ${field}; add it under tests/fake-shopify if the app needs it.`, {
     extensions: { code: "FAKE_NOT_IMPLEMENTED" },
   });
+}
+
+/** Runs a validated operation synchronously (every fake resolver is synchronous): the bulk query runner. */
+export function executeSync(schema: GraphQLSchema, document: DocumentNode, context: RequestContext): ExecutionResult {
+  const result = execute({ schema, document, contextValue: context, fieldResolver: resolveField });
+  if (result instanceof Promise) throw new Error("fake-shopify: a bulk query resolved asynchronously");
+  return result;
 }
 
 export async function executeOperation(

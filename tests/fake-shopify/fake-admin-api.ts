@@ -2,6 +2,7 @@
 //
 //   POST {origin}/{shopDomain}/admin/api/{version}/graphql.json   the Admin API (X-Shopify-Access-Token)
 //   GET|HEAD {origin}/cdn/{shopDomain}/files/{name}.png?v=1       the product images it advertises
+//   GET      {origin}/bulk/{shopDomain}/{n}.jsonl                  a completed bulk operation's result
 //   POST {origin}/__fake/failures   body: FailureInjection        misbehave on demand
 //   POST {origin}/__fake/reset                                    shops back to their seeds, logs cleared
 //   GET  {origin}/__fake/requests                                 what the app sent
@@ -10,6 +11,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { DEFAULT_ADMIN_API_VERSION, loadAdminSchema } from "./admin-schema";
+import { bulkResultPath } from "./bulk-operations";
+import { buildCompletedBulkResults } from "./bulk-result";
 import type { FakeImage, FakeProduct, FakeShopSeed } from "./catalog";
 import { FailureQueue, failureInjectionSchema, type FailureInjection, type FailureKind, type InjectedFailure } from "./failures";
 import {
@@ -25,7 +28,7 @@ import { encodeLabelledPng } from "./png";
 import { SHOPIFY_COST_LIMITS, type CostLimits } from "./query-cost";
 import { createShopState, runDueJobs, type ShopState } from "./shop-state";
 
-export const SUPPORTED_API_VERSIONS: readonly string[] = ["2026-10", "2026-07"];
+export const SUPPORTED_API_VERSIONS: readonly string[] = [DEFAULT_ADMIN_API_VERSION, "2026-07"];
 
 /** Shopify's own 401 body for a bad or missing access token. */
 export const INVALID_TOKEN_BODY = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
@@ -229,6 +232,7 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
       return record(400, failureKind);
     }
     runDueJobs(shop);
+    buildCompletedBulkResults(shop, origin);
     const answer = await answerGraphqlRequest(schema, shop, origin, described, limits);
     if (answer.rejection) {
       const { operationName } = described;
@@ -268,6 +272,22 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
     record(200, failure?.kind ?? null);
   }
 
+  // A completed bulk operation's JSONL (on Shopify a signed storage URL: no access token needed).
+  function handleBulkResult(req: http.IncomingMessage, res: Responder, domain: string, pathname: string): void {
+    const shop = shops.get(domain);
+    if (shop) {
+      runDueJobs(shop);
+      buildCompletedBulkResults(shop, origin);
+    }
+    const operation = shop?.bulkOperations.find((candidate) => candidate.result && bulkResultPath(domain, candidate) === pathname);
+    if (req.method !== "GET" || !operation?.result) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("Not Found");
+      return;
+    }
+    res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": Buffer.byteLength(operation.result.jsonl) });
+    res.end(operation.result.jsonl);
+  }
+
   async function handleControl(req: http.IncomingMessage, res: Responder, route: string): Promise<void> {
     if (req.method === "POST" && route === "failures") {
       const raw = await readBody(req);
@@ -301,6 +321,8 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
     if (pathname.startsWith("/__fake/")) return handleControl(req, res, pathname.slice("/__fake/".length));
     const image = /^\/cdn\/([^/]+)\/files\/([^/]+)\.png$/.exec(pathname);
     if (image) return handleImage(req, res, decodeURIComponent(image[1]), decodeURIComponent(image[2]));
+    const bulk = /^\/bulk\/([^/]+)\/\d+\.jsonl$/.exec(pathname);
+    if (bulk) return handleBulkResult(req, res, decodeURIComponent(bulk[1]), pathname);
     const graphql = /^\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/.exec(pathname);
     if (graphql) return handleGraphql(req, res, decodeURIComponent(graphql[1]), graphql[2]);
     sendJson(res, 404, { errors: "Not Found" });

@@ -3,6 +3,7 @@
 // allocations, note attributes) POSTed signed the way Shopify signs — HMAC-SHA256, base64, of the raw
 // body with the app's secret — with Shopify's headers. Used by the integration tests and `npm run demo`.
 import crypto, { randomUUID } from "node:crypto";
+import { ADMIN_API_VERSION } from "../../app/services/shopify/admin-api-version";
 
 export interface FakeOrderLine {
   productId: string;
@@ -68,7 +69,7 @@ export async function deliverOrderWebhook(options: { appUrl: string; shop: strin
       "X-Shopify-Hmac-Sha256": crypto.createHmac("sha256", options.secret).update(body, "utf8").digest("base64"),
       "X-Shopify-Topic": "orders/create",
       "X-Shopify-Shop-Domain": options.shop,
-      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-API-Version": ADMIN_API_VERSION,
       "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
       "X-Shopify-Triggered-At": new Date().toISOString(),
       "X-Shopify-Event-Id": randomUUID(),

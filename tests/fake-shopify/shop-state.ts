@@ -42,6 +42,24 @@ export interface FakeJob {
   run: () => void;
 }
 
+/** How long the fake's bulk operations run unless a seed or test says otherwise. */
+export const DEFAULT_BULK_DURATION_MS = 30;
+
+/** A bulk query (bulkOperationRunQuery): CREATED, RUNNING once seen, then COMPLETED or FAILED at `runsUntil`. */
+export interface FakeBulkOperation {
+  id: string;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
+  errorCode: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  runsUntil: number;
+  /** The errorCode it fails with (taken from `bulkFailures` when it was created). */
+  failWith: string | null;
+  /** Built when it completes (a snapshot of the catalog then). */
+  result: { jsonl: string; objectCount: number; rootObjectCount: number } | null;
+}
+
 export interface ShopState {
   readonly domain: string;
   readonly shopId: string;
@@ -59,6 +77,10 @@ export interface ShopState {
   metafields: StoredMetafield[];
   jobs: FakeJob[];
   jobDurationMs: number;
+  bulkOperations: FakeBulkOperation[];
+  bulkDurationMs: number;
+  /** Error codes (BulkOperationErrorCode) the next bulk operations fail with, one each. */
+  bulkFailures: string[];
   readonly costBucket: CostBucket;
   /** Source of fresh numeric ids for records the app creates (pixels, metafields). */
   nextId: number;
@@ -83,6 +105,9 @@ export function createShopState(seed: FakeShopSeed, shopNumber: number, limits: 
     metafields: [],
     jobs: [],
     jobDurationMs: copy.jobDurationMs ?? DEFAULT_JOB_DURATION_MS,
+    bulkOperations: [],
+    bulkDurationMs: copy.bulkDurationMs ?? DEFAULT_BULK_DURATION_MS,
+    bulkFailures: [],
     costBucket: new CostBucket(limits),
     nextId: 1,
   };
@@ -113,6 +138,16 @@ export function findMetafield(shop: ShopState, ownerId: string, namespace: strin
 
 /** Runs the shop's jobs that are due: called before each request of the shop and each test read. */
 export function runDueJobs(shop: ShopState, now = Date.now()): void {
+  for (const operation of shop.bulkOperations) {
+    if (operation.status !== "CREATED" && operation.status !== "RUNNING") continue;
+    if (operation.runsUntil > now) {
+      operation.status = "RUNNING";
+      continue;
+    }
+    operation.status = operation.failWith ? "FAILED" : "COMPLETED";
+    operation.errorCode = operation.failWith;
+    operation.completedAt = new Date(now).toISOString();
+  }
   for (const job of shop.jobs) {
     if (job.done || job.runsAt > now) continue;
     job.run();

@@ -1,8 +1,8 @@
-// Every GraphQL operation the app sends must validate against the Admin schema it pins (2026-10).
+// Every GraphQL operation the app sends must validate against the Admin schema it pins (ADMIN_API_VERSION).
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ADMIN_API_VERSION } from "../../app/env.server";
+import { ADMIN_API_VERSION } from "../../app/services/shopify/admin-api-version";
 import { ADMIN_OPERATIONS } from "../../app/services/shopify/admin-operations";
 import { loadAdminSchema, validateOperation } from "../fake-shopify/admin-schema";
 

@@ -8,7 +8,7 @@ import { openExportQueue } from "../../app/services/statistics-export/export-que
 import { planDailyExport } from "../../app/services/statistics-export/plan-daily-export";
 import { exportShopDay } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
 import { createS3ObjectStore } from "../../app/services/storage/s3-object-store";
-import { startFaultInjectingProxy, startS3rver, type FaultInjectingProxy, type S3TestServer } from "../../app/services/storage/s3-test-servers";
+import { startFaultInjectingProxy, startS3rver, type FaultInjectingProxy, type S3TestServer } from "../support/s3-test-servers";
 import { getObjectStore } from "../../app/storage.server";
 import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
 import { createExportShop, exportDeps } from "../support/export-fixtures";

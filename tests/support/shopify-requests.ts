@@ -1,5 +1,6 @@
 // Requests signed the way Shopify signs them, built with Shopify's own test helpers where they exist.
 import crypto, { randomUUID } from "node:crypto";
+import { ADMIN_API_VERSION } from "../../app/services/shopify/admin-api-version";
 import { getJwt, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 
 export const APP_ORIGIN = "http://127.0.0.1:3000";
@@ -31,7 +32,7 @@ export function webhookRequest(options: { topic: string; shop: string; payload: 
       "X-Shopify-Hmac-Sha256": hmac,
       "X-Shopify-Topic": options.topic,
       "X-Shopify-Shop-Domain": options.shop,
-      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-API-Version": ADMIN_API_VERSION,
       "X-Shopify-Webhook-Id": randomUUID(),
       "X-Shopify-Triggered-At": new Date().toISOString(),
       "X-Shopify-Event-Id": randomUUID(),

@@ -2,7 +2,7 @@
 // retry policy the library lacks: Shopify signals rate limiting with HTTP 200 + THROTTLED, which the
 // library returns as an ordinary error, and 429/5xx/network failures are retried with jittered backoff.
 import { createAdminApiClient } from "@shopify/admin-api-client";
-import { ADMIN_API_VERSION } from "../../env.server";
+import { ADMIN_API_VERSION } from "./admin-api-version";
 import type { AdminOperation } from "./admin-operations";
 
 export interface AdminSession {

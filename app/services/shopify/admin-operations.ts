@@ -1,6 +1,6 @@
 // Every GraphQL operation the app sends to the Admin API lives in this file, so one test can validate
 // all of them against the pinned schema (tests/shopify/admin-operations.test.ts).
-// Field facts from the 2026-10 schema: ProductVariant.price is a Money string; Media has no url
+// Field facts from the pinned schema (ADMIN_API_VERSION, admin-api-version.ts): ProductVariant.price is a Money string; Media has no url
 // (MediaImage.image.url); webPixel settings travel as a JSON string.
 
 export interface AdminOperation<TData, TVariables = Record<string, never>> {
@@ -296,4 +296,86 @@ export const JOB = defineOperation<{ job: AdminJob | null }, { id: string }>(`#g
   }
 `);
 
-export const ADMIN_OPERATIONS = [PRODUCT_SEARCH, PRODUCT_MEDIA, PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE, PRODUCT_MEDIA_ORDER, PRODUCT_REORDER_MEDIA, JOB] as const;
+/** How many variants the shop has, up to `limit` (precision AT_LEAST past it): picks paged or bulk reads. */
+export const PRODUCT_VARIANTS_COUNT = defineOperation<{ productVariantsCount: { count: number; precision: string } | null }, { limit: number }>(`#graphql
+  query ProductVariantsCount($limit: Int) {
+    productVariantsCount(limit: $limit) { count precision }
+  }
+`);
+
+// The catalog as one bulk operation: the same fields as PRODUCTS_PAGE without page sizes (a bulk query
+// is not cost-limited). Its JSONL result has a line per product, then (groupObjects) the product's
+// media and variants as lines with `__parentId`, and a variant's media after it.
+export const BULK_CATALOG = defineOperation<never>(`#graphql
+  query BulkCatalog {
+    products(sortKey: ID) {
+      edges {
+        node {
+          id
+          title
+          handle
+          status
+          media {
+            edges {
+              node {
+                id
+                mediaContentType
+                ... on MediaImage { image { url altText width height } }
+              }
+            }
+          }
+          variants {
+            edges {
+              node {
+                id
+                title
+                sku
+                price
+                media(first: 3) { edges { node { id } } }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export type BulkOperationStatus = "CANCELED" | "CANCELING" | "COMPLETED" | "CREATED" | "EXPIRED" | "FAILED" | "RUNNING";
+
+export interface BulkOperation {
+  id: string;
+  status: BulkOperationStatus;
+  errorCode: string | null;
+  objectCount: string;
+  url: string | null;
+  partialDataUrl: string | null;
+  query: string;
+}
+
+export const BULK_OPERATION_RUN_QUERY = defineOperation<
+  { bulkOperationRunQuery: { bulkOperation: BulkOperation | null; userErrors: UserError[] } | null },
+  { query: string }
+>(`#graphql
+  mutation BulkOperationRunQuery($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
+      bulkOperation { id status errorCode objectCount url partialDataUrl query }
+      userErrors { field message code }
+    }
+  }
+`);
+
+export const BULK_OPERATION = defineOperation<{ bulkOperation: BulkOperation | null }, { id: string }>(`#graphql
+  query BulkOperation($id: ID!) {
+    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl query }
+  }
+`);
+
+/** The app's latest bulk query on the shop: one may already be running (a previous attempt's). */
+export const CURRENT_BULK_QUERY = defineOperation<{ currentBulkOperation: BulkOperation | null }>(`#graphql
+  query CurrentBulkQuery {
+    currentBulkOperation(type: QUERY) { id status errorCode objectCount url partialDataUrl query }
+  }
+`);
+
+export const ADMIN_OPERATIONS = [PRODUCT_VARIANTS_COUNT, BULK_CATALOG, BULK_OPERATION_RUN_QUERY, BULK_OPERATION, CURRENT_BULK_QUERY, PRODUCT_SEARCH, PRODUCT_MEDIA, PRODUCTS_PAGE, PRODUCT_MEDIA_PAGE, PRODUCT_VARIANTS_PAGE, SHOP_INFO, CURRENT_APP_INSTALLATION, METAFIELDS_SET, WEB_PIXEL, WEB_PIXEL_CREATE, WEB_PIXEL_UPDATE, PRODUCT_MEDIA_ORDER, PRODUCT_REORDER_MEDIA, JOB] as const;

@@ -11,6 +11,11 @@ import { describeFailure, exportShopDay, type ExportDeps, type ShopDayResult } f
 export interface DrainOptions {
   /** Take no new job after this many ms (jobs taken run to their end). */
   budgetMs: number;
+  /**
+   * A job's own time: past it, a job waiting on a running bulk operation returns its shop-day to the
+   * queue (not counted as an attempt) and the next job continues from the ledger's checkpoint.
+   */
+  jobBudgetMs?: number;
   /** Jobs run at once by this drain. */
   concurrency: number;
   /** Days back (from today) in which unfinished ledger rows without a job are found again; 0: none. */
@@ -28,6 +33,8 @@ export interface DrainSummary {
   taken: number;
   completed: number;
   skipped: number;
+  /** Jobs that ran out of their time waiting on a bulk operation: their shop-day was queued again. */
+  paused: number;
   /** Attempts that failed with a retry to come. */
   retrying: number;
   /** Shop-days FAILED for good: their last attempt failed, or no attempt finished within the retries. */
@@ -60,9 +67,12 @@ async function reconcileLedger(deps: ExportDeps, queue: ExportQueue, days: numbe
   return { requeued, failed };
 }
 
+/** A job's default time: well inside the drain route's function limit (300 s) with the drain's own budget. */
+export const DEFAULT_JOB_BUDGET_MS = 120_000;
+
 export async function drainExportQueue(deps: ExportDeps, queue: ExportQueue, options: DrainOptions): Promise<DrainSummary> {
   const started = Date.now();
-  const summary = { taken: 0, completed: 0, skipped: 0, retrying: 0, failed: 0, requeued: 0 };
+  const summary = { taken: 0, completed: 0, skipped: 0, paused: 0, retrying: 0, failed: 0, requeued: 0 };
   // Attempts that outlived their expiry (a killed worker) go back to the queue (or fail) first.
   await queue.supervise();
   const reconcileDays = options.reconcileDays ?? 8;
@@ -75,12 +85,24 @@ export async function drainExportQueue(deps: ExportDeps, queue: ExportQueue, opt
     const final = isLastAttempt(job);
     let result: ShopDayResult;
     try {
-      result = await exportShopDay(deps, shopId, day, { force, finalAttempt: final, metrics: () => readStagedMetrics(deps.prisma, shopId, day) });
+      result = await exportShopDay(deps, shopId, day, {
+        force,
+        finalAttempt: final,
+        metrics: () => readStagedMetrics(deps.prisma, shopId, day),
+        deadline: Date.now() + (options.jobBudgetMs ?? DEFAULT_JOB_BUDGET_MS),
+      });
     } catch (error) {
       // Before the ledger could record the attempt (e.g. the database was away): the queue retries it.
       result = { shopId, shop: shopId, day, status: "FAILED", rows: 0, durationMs: 0, error: describeFailure(error) };
     }
-    if (result.status === "FAILED") {
+    if (result.status === "DEFERRED") {
+      // Completed and queued afresh rather than failed: waiting is not a failure, and the retry count
+      // (with its backoff) stays for real ones. The queue's exclusive policy admits the new job now
+      // that this one is done.
+      await queue.complete(job);
+      await queue.enqueue([{ shopId, day }], { force });
+      summary.paused++;
+    } else if (result.status === "FAILED") {
       await queue.fail(job, result.error ?? "failed");
       if (final) summary.failed++;
       else summary.retrying++;

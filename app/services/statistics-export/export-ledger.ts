@@ -105,7 +105,7 @@ export async function readStagedMetrics(prisma: PrismaClient, shopId: string, da
   return parseDailyMetrics(row.stagedMetrics ?? undefined);
 }
 
-export type AttemptStart = { started: true; exportId: string; attempt: number } | { started: false; rowCount: number };
+export type AttemptStart = { started: true; exportId: string; attempt: number; bulkOperationId: string | null } | { started: false; rowCount: number };
 
 /**
  * Starts an attempt: the row turns RUNNING with one more attempt. A COMPLETED shop-day is not started
@@ -114,13 +114,13 @@ export type AttemptStart = { started: true; exportId: string; attempt: number } 
 export async function startAttempt(prisma: PrismaClient, shopId: string, day: string, options: { force?: boolean } = {}): Promise<AttemptStart> {
   const date = dayStart(day);
   const force = Boolean(options.force);
-  const [row] = await prisma.$queryRaw<{ id: string; attempts: number }[]>`
+  const [row] = await prisma.$queryRaw<{ id: string; attempts: number; bulkOperationId: string | null }[]>`
     INSERT INTO "StatisticsExport" (id, "shopId", date, status, attempts, "startedAt")
     VALUES (gen_random_uuid()::text, ${shopId}, ${date}::date, 'RUNNING', 1, now())
     ON CONFLICT ("shopId", date) DO UPDATE SET status = 'RUNNING', attempts = "StatisticsExport".attempts + 1, "startedAt" = now(), "completedAt" = NULL
       WHERE "StatisticsExport".status <> 'COMPLETED' OR ${force}
-    RETURNING id, attempts`;
-  if (row) return { started: true, exportId: row.id, attempt: row.attempts };
+    RETURNING id, attempts, "bulkOperationId"`;
+  if (row) return { started: true, exportId: row.id, attempt: row.attempts, bulkOperationId: row.bulkOperationId };
   const completed = await prisma.statisticsExport.findUniqueOrThrow({ where: { shopId_date: { shopId, date } }, select: { rowCount: true } });
   return { started: false, rowCount: completed.rowCount };
 }
@@ -147,6 +147,7 @@ export async function completeAttempt(tx: Db, completed: CompletedAttempt): Prom
       images: completed.images,
       error: null,
       stagedMetrics: null,
+      bulkOperationId: null,
       completedAt: new Date(),
     },
   });
@@ -161,6 +162,25 @@ export async function failAttempt(prisma: PrismaClient, exportId: string, attemp
   const status = options.final ? "FAILED" : "PENDING";
   const changed = await prisma.$executeRaw`
     UPDATE "StatisticsExport" SET status = ${status}::"ExportStatus", error = ${reason}
+    WHERE id = ${exportId} AND status = 'RUNNING' AND attempts = ${attempt}`;
+  return changed > 0;
+}
+
+/** Checkpoints the bulk operation reading the shop-day's catalog, for whichever attempt comes next. */
+export async function checkpointBulkOperation(prisma: PrismaClient, exportId: string, attempt: number, bulkOperationId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "StatisticsExport" SET "bulkOperationId" = ${bulkOperationId}
+    WHERE id = ${exportId} AND status = 'RUNNING' AND attempts = ${attempt}`;
+}
+
+/**
+ * Pauses an attempt that ran out of its job's time while waiting on work that goes on without it (a
+ * bulk operation): PENDING again, and the attempt does not count, since nothing failed; the checkpoint
+ * stays for the next job. A no-op when another attempt has started or the shop-day completed.
+ */
+export async function pauseAttempt(prisma: PrismaClient, exportId: string, attempt: number): Promise<boolean> {
+  const changed = await prisma.$executeRaw`
+    UPDATE "StatisticsExport" SET status = 'PENDING', attempts = attempts - 1
     WHERE id = ${exportId} AND status = 'RUNNING' AND attempts = ${attempt}`;
   return changed > 0;
 }

@@ -14,11 +14,11 @@ import { spoolDailyMetrics, type DailyMetricsSpool } from "./daily-metrics-spool
 import { createDailyRowSpool } from "./daily-row-spool";
 import { CHUNK_ROWS, formatCsvChunks, formatJsonChunks } from "./export-formatter.service";
 import { readTestSections } from "./read-test-sections";
-import { failAttempt, recordDueShopDays, startAttempt } from "./export-ledger";
+import { checkpointBulkOperation, failAttempt, pauseAttempt, recordDueShopDays, startAttempt } from "./export-ledger";
 import { storeExportFiles } from "./export-storage.service";
 import { backupProductImages, type ImageBackupOptions } from "./image-backup.service";
 import { calculateDailyMetrics, type DailyMetrics } from "./metrics-calculator.service";
-import { fetchCatalogPages } from "./product-fetcher.service";
+import { BulkOperationPendingError, DEFAULT_BULK_THRESHOLD, fetchCatalogPages } from "./product-fetcher.service";
 import { sweepStaleSpoolDirectories } from "./spool-directory";
 import { PERSIST_BATCH_ROWS, persistDailyStatistics } from "./statistics-persistence.service";
 
@@ -28,6 +28,8 @@ export interface ExportDeps {
   adminForShop(shopId: string): Promise<AdminClient>;
   now(): Date;
   imageBackup?: ImageBackupOptions;
+  /** How catalogs are read: variants from which a bulk operation is used (default DEFAULT_BULK_THRESHOLD), its poll interval. */
+  catalog?: { bulkThreshold?: number; bulkPollMs?: number };
 }
 
 export interface ShopDayResult {
@@ -54,6 +56,11 @@ export interface ShopDayOptions {
   metrics?: () => Promise<DailyMetrics | undefined>;
   /** Whether a failure ends the shop-day FAILED (default) or leaves it PENDING for the queue's retry. */
   finalAttempt?: boolean;
+  /**
+   * Epoch ms after which the attempt stops waiting on a running bulk operation: the shop-day is then
+   * DEFERRED (PENDING, the attempt not counted, the operation checkpointed) for a later job to continue.
+   */
+  deadline?: number;
 }
 
 export async function exportShopDay(deps: ExportDeps, shopId: string, day: string, options: ShopDayOptions = {}): Promise<ShopDayResult> {
@@ -91,7 +98,14 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
     // Rows go to a spool page by page: the JSON's header counts them before the first row is written.
     const spool = await createDailyRowSpool();
     try {
-      for await (const products of fetchCatalogPages(admin)) {
+      const catalog = fetchCatalogPages(admin, {
+        bulkThreshold: deps.catalog?.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
+        bulkPollMs: deps.catalog?.bulkPollMs,
+        bulkOperationId: started.bulkOperationId,
+        onBulkOperation: (id) => (id === started.bulkOperationId ? undefined : checkpointBulkOperation(prisma, started.exportId, started.attempt, id)),
+        waitUntil: options.deadline,
+      });
+      for await (const products of catalog) {
         const backup = await backupProductImages(prisma, deps.objects, shopId, products, deps.imageBackup);
         images.uploaded += backup.uploaded;
         images.unchanged += backup.unchanged;
@@ -116,6 +130,9 @@ export async function exportShopDay(deps: ExportDeps, shopId: string, day: strin
       await spool.remove();
     }
   } catch (error) {
+    if (error instanceof BulkOperationPendingError && (await pauseAttempt(prisma, started.exportId, started.attempt).catch(() => false))) {
+      return result("DEFERRED");
+    }
     const message = describeFailure(error);
     // The ledger keeps a COMPLETED that an overlapping attempt reached meanwhile, and a later attempt's state.
     await failAttempt(prisma, started.exportId, started.attempt, message, { final: options.finalAttempt ?? true }).catch(() => {});
