@@ -160,22 +160,11 @@ export async function keepTreatmentImages(prisma: PrismaClient, admin: AdminClie
       ? prisma.aBTestMediaOrder.updateMany({ where: { testId, keptAt: now }, data: { previousMediaIds: existing.previousMediaIds, keptMediaIds: existing.keptMediaIds, keptAt: existing.keptAt, restoredAt: existing.restoredAt } })
       : prisma.aBTestMediaOrder.deleteMany({ where: { testId, keptAt: now } });
 
-  let outcome: ReorderOutcome;
-  try {
-    outcome = await reorderMedia(admin, test.productId, planMediaMoves(current, target), polling);
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  if (!outcome.ok) {
-    await release();
-    return refused(422, "shopify_refused", describeUserErrors(outcome.errors));
-  }
-  const note = await refreshStorefront(prisma, admin, shopId);
-  const message = outcome.pending
-    ? "Shopify is applying the treatment's image order; it shows on the product within a minute."
-    : "The product now shows the treatment's images first, in the treatment's order.";
-  return { ok: true, action: "keep", mediaIds: target, pending: outcome.pending, message: message + note };
+  return applyMediaOrder(prisma, admin, { shopId, productId: test.productId, current, target, polling, release }, {
+    action: "keep",
+    pending: "Shopify is applying the treatment's image order; it shows on the product within a minute.",
+    done: "The product now shows the treatment's images first, in the treatment's order.",
+  });
 }
 
 export async function restoreOriginalOrder(prisma: PrismaClient, admin: AdminClient, shopId: string, testId: string, options: MediaOrderOptions = {}): Promise<MediaOrderResult> {
@@ -193,18 +182,41 @@ export async function restoreOriginalOrder(prisma: PrismaClient, admin: AdminCli
   if (count === 0) return refused(409, "changed_meanwhile", "The product's images were changed meanwhile; reload and try again.");
   const release = () => prisma.aBTestMediaOrder.updateMany({ where: { testId, restoredAt: now }, data: { restoredAt: null } });
 
+  return applyMediaOrder(prisma, admin, { shopId, productId: record.productId, current, target, polling, release }, {
+    action: "restore",
+    pending: "Shopify is putting the original image order back; it shows on the product within a minute.",
+    done: "The product's original image order is back.",
+  });
+}
+
+interface MediaOrderChange {
+  shopId: string;
+  productId: string;
+  current: string[];
+  target: string[];
+  polling: JobPolling;
+  /** Takes back the record written before Shopify was asked: a refused or failed reorder leaves nothing recorded. */
+  release: () => Promise<unknown>;
+}
+
+async function applyMediaOrder(
+  prisma: PrismaClient,
+  admin: AdminClient,
+  change: MediaOrderChange,
+  wording: { action: MediaOrderAction; pending: string; done: string },
+): Promise<MediaOrderResult> {
   let outcome: ReorderOutcome;
   try {
-    outcome = await reorderMedia(admin, record.productId, planMediaMoves(current, target), polling);
+    outcome = await reorderMedia(admin, change.productId, planMediaMoves(change.current, change.target), change.polling);
   } catch (error) {
-    await release();
+    await change.release();
     throw error;
   }
   if (!outcome.ok) {
-    await release();
+    await change.release();
     return refused(422, "shopify_refused", describeUserErrors(outcome.errors));
   }
-  const note = await refreshStorefront(prisma, admin, shopId);
-  const message = outcome.pending ? "Shopify is putting the original image order back; it shows on the product within a minute." : "The product's original image order is back.";
-  return { ok: true, action: "restore", mediaIds: target, pending: outcome.pending, message: message + note };
+  const note = await refreshStorefront(prisma, admin, change.shopId);
+  const message = outcome.pending ? wording.pending : wording.done;
+  return { ok: true, action: wording.action, mediaIds: change.target, pending: outcome.pending, message: message + note };
 }
