@@ -25,7 +25,8 @@ async function flush() {
       shopId,
       testId,
       arm: (event.arm as EventRow["arm"] | undefined) ?? "CONTROL",
-      eventType: event.type as EventRow["eventType"],
+      // The rows the app stores: a pixel purchase is a claim with its order (ADR 008), so both pay the same triggers.
+      eventType: event.type === "PURCHASE" ? "PURCHASE_CLAIM" : (event.type as EventRow["eventType"]),
       productId: `gid://shopify/Product/${event.productId as string}`,
       variantId: (event.variantId as string | undefined) ?? null,
       visitorId: event.visitorId as string,
@@ -33,7 +34,7 @@ async function flush() {
       quantity: (event.quantity as number | undefined) ?? 1,
       revenue: (event.revenue as string | undefined) ?? null,
       currency: (event.currency as string | undefined) ?? null,
-      orderId: null,
+      orderId: event.orderId === undefined ? null : `gid://shopify/Order/${event.orderId as string}`,
       occurredAt: new Date(event.occurredAt as string | number),
       createdAt: now,
     }));
