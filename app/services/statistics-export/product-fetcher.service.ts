@@ -4,9 +4,13 @@
 // admin client's job. A shop with many variants is read with one bulk operation instead of paged
 // queries (Shopify's per-query cost budget makes paging a 10k-variant catalog take minutes): its JSONL
 // result is streamed line by line into the same pages, so both paths give identical products.
+import { createReadStream, createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { pipeline } from "node:stream/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import type { AdminClient } from "../shopify/admin-client";
 import {
@@ -24,6 +28,7 @@ import {
   type ProductNode,
   type VariantNode,
 } from "../shopify/admin-operations";
+import { createSpoolDirectory } from "./spool-directory";
 
 export interface CatalogImage {
   mediaId: string;
@@ -163,11 +168,25 @@ interface BulkLine extends Partial<MediaNode>, Partial<Omit<VariantNode, "media"
 
 /** Products from a bulk result, streamed: a product's lines follow it (groupObjects), so one is held at a time. */
 async function* readBulkProducts(url: string): AsyncGenerator<CatalogProduct> {
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`bulk result download failed: HTTP ${response.status}`);
+  // The result is downloaded to a file first, then read: the export backs up images between products, so
+  // reading straight from the response held it open for minutes and the server ended it midway
+  // ("terminated", seen on a 100k-variant catalog). The file lives in a swept spool directory.
+  const directory = await createSpoolDirectory("bulk-catalog-");
+  try {
+    const file = path.join(directory, "result.jsonl");
+    const response = await fetch(url);
+    if (!response.ok || !response.body) throw new Error(`bulk result download failed: HTTP ${response.status}`);
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(file));
+    yield* readBulkLines(createReadStream(file));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+async function* readBulkLines(input: NodeJS.ReadableStream): AsyncGenerator<CatalogProduct> {
   let product: CatalogProduct | null = null;
   const variants = new Map<string, CatalogVariant>();
-  for await (const text of createInterface({ input: Readable.fromWeb(response.body as WebReadableStream), crlfDelay: Infinity })) {
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     if (!text) continue;
     const line = JSON.parse(text) as BulkLine;
     if (!line.__parentId) {

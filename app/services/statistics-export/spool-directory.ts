@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-export const SPOOL_PREFIXES = ["daily-rows-", "daily-metrics-"] as const;
+export const SPOOL_PREFIXES = ["daily-rows-", "daily-metrics-", "bulk-catalog-"] as const;
 export type SpoolPrefix = (typeof SPOOL_PREFIXES)[number];
 
 /** Far beyond one shop-day's export (and the cron function's 300 s limit). */
