@@ -14,7 +14,7 @@ import { planDailyExport, queueShopDays } from "../../app/services/statistics-ex
 import { exportShopDay, type ExportDeps } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
 import { getObjectStore } from "../../app/storage.server";
 import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
-import { createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
+import { countingQueries, createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
 
 const NOW = new Date("2030-01-09T00:05:00Z");
 let fake: FakeAdminApi;
@@ -77,23 +77,6 @@ async function drainUntilEmpty(queue: ExportQueue, options: Omit<DrainOptions, "
   return summaries;
 }
 
-/** The test's prisma with single-shop metrics queries (those building a `document`) counted. */
-function countingQueries(client: PrismaClient) {
-  const counter = { queries: 0 };
-  const counted = new Proxy(client, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== "$queryRaw") return typeof value === "function" ? value.bind(target) : value;
-      return (...args: unknown[]) => {
-        const query = args[0] as { sql?: string } | readonly string[];
-        const text = "sql" in query && typeof query.sql === "string" ? query.sql : (query as readonly string[]).join("?");
-        if (text.includes("AS document")) counter.queries++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { counted, counter };
-}
 
 describe("the planner", () => {
   it("GIVEN a shop WHEN the day is planned twice THEN its shop-day is PENDING with metrics staged before any work, and queued once", async () => {

@@ -1,13 +1,12 @@
 // A day exported for several shops at once (the daily run, the cron's ?date=): one shared metrics pass
 // for all of them, while each shop-day stays on its own — same files and rows as a single-shop run,
 // resumable, and a failing shop fails alone.
-import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { exportShopDay, exportShopDays, type ExportDeps } from "../../app/services/statistics-export/statistics-export-orchestrator.service";
 import { getObjectStore } from "../../app/storage.server";
 import { startFakeAdminApi, type FakeAdminApi } from "../fake-shopify/fake-admin-api";
-import { createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
+import { countingQueries, createExportShop, exportDeps, type ExportShop } from "../support/export-fixtures";
 
 const DAY = "2026-11-23";
 let fake: FakeAdminApi;
@@ -56,26 +55,6 @@ async function exportedFiles(shopId: string) {
   return { csv: csv.body, json: json.body, rows, totals: row.totals };
 }
 
-/**
- * The test's prisma with its single-shop metrics queries counted (top-level $queryRaw whose SQL builds
- * the metrics `document`); other raw reads, such as the JSON's per-test sections, are not counted.
- */
-function countingQueries(client: PrismaClient) {
-  const counter = { queries: 0 };
-  const counted = new Proxy(client, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== "$queryRaw") return typeof value === "function" ? value.bind(target) : value;
-      return (...args: unknown[]) => {
-        const query = args[0] as { sql?: string } | readonly string[];
-        const text = "sql" in query && typeof query.sql === "string" ? query.sql : (query as readonly string[]).join("?");
-        if (text.includes("AS document")) counter.queries++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { counted, counter };
-}
 
 describe("exportShopDays", () => {
   it("GIVEN three shops on one day, one throttled for good THEN one metrics pass serves them, the others get the files and rows a single-shop run gives, and only the throttled one FAILS", async () => {

@@ -48,3 +48,24 @@ export function exportDeps(prisma: PrismaClient, fake: FakeAdminApi, objects: Ob
     imageBackup: { sleep: async () => {} },
   };
 }
+
+/**
+ * The test's prisma with its single-shop metrics queries counted (top-level $queryRaw whose SQL builds
+ * the metrics `document`); other raw reads, such as the JSON's per-test sections, are not counted.
+ */
+export function countingQueries(client: PrismaClient) {
+  const counter = { queries: 0 };
+  const counted = new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== "$queryRaw") return typeof value === "function" ? value.bind(target) : value;
+      return (...args: unknown[]) => {
+        const query = args[0] as { sql?: string } | readonly string[];
+        const text = "sql" in query && typeof query.sql === "string" ? query.sql : (query as readonly string[]).join("?");
+        if (text.includes("AS document")) counter.queries++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { counted, counter };
+}
